@@ -1,0 +1,164 @@
+//! Unit activations with their derivatives beside them.
+//!
+//! The 1991-93 nets use logistic units everywhere; tanh hidden units and a softmax
+//! output layer serve the modern comparison net. Every derivative is written in terms
+//! of the unit's output, so the backward pass needs only the stored activations.
+
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
+
+/// Activation of the hidden units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum HiddenActivation {
+    /// f(z) = 1 / (1 + e^-z), as in the papers.
+    Logistic,
+    /// f(z) = tanh z.
+    Tanh,
+}
+
+/// Activation of the output units, which also fixes the loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputActivation {
+    /// Logistic outputs with squared error 1/2 sum (d - y)^2, as in the papers.
+    Logistic,
+    /// Softmax outputs with cross-entropy, the modern next-symbol net.
+    Softmax,
+}
+
+impl HiddenActivation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Logistic => "logistic",
+            Self::Tanh => "tanh",
+        }
+    }
+
+    /// Applies the activation in place: `z` holds net inputs on entry, outputs on return.
+    pub fn apply(self, mut z: ArrayViewMut1<f64>) {
+        match self {
+            Self::Logistic => z.mapv_inplace(logistic),
+            Self::Tanh => z.mapv_inplace(f64::tanh),
+        }
+    }
+
+    /// Derivative df/dz written in terms of the output h = f(z).
+    #[inline]
+    pub fn derivative_from_output(self, h: f64) -> f64 {
+        match self {
+            Self::Logistic => h * (1.0 - h),
+            Self::Tanh => 1.0 - h * h,
+        }
+    }
+}
+
+impl OutputActivation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Logistic => "logistic",
+            Self::Softmax => "softmax",
+        }
+    }
+
+    /// Applies the activation: reads logits `a`, writes outputs `y`.
+    ///
+    /// Softmax subtracts the largest logit first, so logits of 1e8 give finite outputs.
+    pub fn apply(self, a: ArrayView1<f64>, mut y: ArrayViewMut1<f64>) {
+        match self {
+            Self::Logistic => Zip::from(&mut y).and(&a).for_each(|y, &a| *y = logistic(a)),
+            Self::Softmax => {
+                let max = max_or_nan(a);
+                let mut sum = 0.0;
+                Zip::from(&mut y).and(&a).for_each(|y, &a| {
+                    *y = (a - max).exp();
+                    sum += *y;
+                });
+                y.mapv_inplace(|v| v / sum);
+            }
+        }
+    }
+
+    /// Multiplies a gradient with respect to the outputs by the transposed Jacobian dy/da,
+    /// adding the result into `delta`.
+    ///
+    /// Logistic: delta += y (1 - y) v. Softmax: delta += y * (v - y . v).
+    pub fn add_jacobian_transpose_times(
+        self,
+        y: ArrayView1<f64>,
+        v: ArrayView1<f64>,
+        mut delta: ArrayViewMut1<f64>,
+    ) {
+        match self {
+            Self::Logistic => Zip::from(&mut delta)
+                .and(&y)
+                .and(&v)
+                .for_each(|d, &y, &v| *d += y * (1.0 - y) * v),
+            Self::Softmax => {
+                let dot = y.dot(&v);
+                Zip::from(&mut delta)
+                    .and(&y)
+                    .and(&v)
+                    .for_each(|d, &y, &v| *d += y * (v - dot));
+            }
+        }
+    }
+}
+
+/// The logistic function 1 / (1 + e^-z).
+#[inline]
+pub fn logistic(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The largest element, or NaN when any element is NaN (unlike `f64::max`, which skips NaN).
+pub fn max_or_nan(values: ArrayView1<f64>) -> f64 {
+    let mut max = f64::NEG_INFINITY;
+    for &v in values {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        if v > max {
+            max = v;
+        }
+    }
+    max
+}
+
+/// Index of the largest element, ties to the lowest index; `None` when empty or any is NaN.
+pub fn argmax(values: ArrayView1<f64>) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, &v) in values.iter().enumerate() {
+        if v.is_nan() {
+            return None;
+        }
+        match best {
+            Some((_, b)) if v <= b => {}
+            _ => best = Some((i, v)),
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn argmax_ties_go_to_lowest_index() {
+        assert_eq!(argmax(array![0.1, 0.7, 0.7].view()), Some(1));
+    }
+
+    #[test]
+    fn argmax_of_nan_is_none() {
+        assert_eq!(argmax(array![0.1, f64::NAN].view()), None);
+        assert_eq!(argmax(ndarray::Array1::<f64>::zeros(0).view()), None);
+    }
+
+    #[test]
+    fn max_or_nan_does_not_skip_nan() {
+        assert!(max_or_nan(array![1.0, f64::NAN, 3.0].view()).is_nan());
+        assert_eq!(max_or_nan(array![1.0, 3.0].view()), 3.0);
+    }
+}
