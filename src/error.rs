@@ -1,0 +1,82 @@
+//! The error type of the library, and the exit code the command line maps each kind to.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in a command, with enough context to act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A flag or config value outside its valid range. Exit code 2.
+    #[error("invalid {name} = {value}: {expected}")]
+    InvalidValue {
+        /// The flag or config key, e.g. `--runs` or `net.learning_rate`.
+        name: String,
+        value: String,
+        /// The valid range and the fix, e.g. "expected a finite number > 0".
+        expected: String,
+    },
+
+    /// An input file that cannot be parsed: a config, CSV, saved model or compressed file.
+    /// Exit code 2.
+    #[error("malformed {path}: {message}")]
+    Malformed { path: PathBuf, message: String },
+
+    /// A file or folder that cannot be read or written. Exit code 1.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// What was attempted: "read", "write", "create folder", "rename to".
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A run whose loss, output or weights became NaN or infinite. Exit code 1.
+    #[error("{experiment} run {run} diverged: {detail}")]
+    Diverged {
+        experiment: String,
+        run: u32,
+        detail: String,
+    },
+
+    /// One or more runs of an experiment failed; the others finished. Exit code 1.
+    #[error("{failed} of {total} runs of {experiment} failed; see summary.csv")]
+    RunsFailed {
+        experiment: String,
+        failed: usize,
+        total: usize,
+    },
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for bad input, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::InvalidValue { .. } | Self::Malformed { .. } => 2,
+            Self::Io { .. } | Self::Diverged { .. } | Self::RunsFailed { .. } => 1,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidValue`].
+    pub fn invalid(
+        name: impl Into<String>,
+        value: impl ToString,
+        expected: impl Into<String>,
+    ) -> Self {
+        Self::InvalidValue {
+            name: name.into(),
+            value: value.to_string(),
+            expected: expected.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,110 @@
+//! The path every experiment takes: a TOML config, independent seeded runs spread over
+//! threads, per-run records written atomically, then the merged CSV files that figures and
+//! the PAPER_NOTES.md table are drawn from.
+//!
+//! A model crate (`collapse`, `hierarchy`, the conventional net) plugs in by implementing
+//! [`Experiment`]; the runner owns seeds, threads, shards, resume, divergence handling and
+//! files.
+
+use std::fmt;
+
+/// How large a budget to run: the CI-sized quick run, the default that fits the time
+/// budget of `chunker reproduce`, or the papers' complete budgets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Budget {
+    Quick,
+    Default,
+    Full,
+}
+
+/// One value of a CSV cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Int(u64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+    /// An empty cell, e.g. `sequences_to_solve` of a run that was not solved.
+    Empty,
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // `{}` on f64 prints the shortest string that parses back to the same bits,
+            // so the CSV is exact and identical on every platform.
+            Cell::Float(v) => write!(f, "{v}"),
+            Cell::Int(v) => write!(f, "{v}"),
+            Cell::Bool(v) => write!(f, "{v}"),
+            Cell::Text(s) => f.write_str(s),
+            Cell::Empty => Ok(()),
+        }
+    }
+}
+
+/// What one run reports to the runner.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunReport {
+    /// Learning-curve rows, each matching [`Experiment::curve_columns`].
+    pub curve: Vec<Vec<Cell>>,
+    /// One row matching [`Experiment::summary_columns`].
+    pub summary: Vec<Cell>,
+}
+
+/// Why a run stopped early.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RunError {
+    /// A NaN or infinite loss, output or weight.
+    #[error("{net} diverged at step {step}: {detail}")]
+    Diverged {
+        /// Which net, e.g. "automatizer", "chunker", "level 2".
+        net: String,
+        step: u64,
+        detail: String,
+        /// The curve rows recorded before the divergence; they stay valid.
+        partial: Vec<Vec<Cell>>,
+    },
+}
+
+/// Where a run reports its progress, in the unit of the experiment's budget.
+pub trait Progress: Sync {
+    /// Called now and then with the number of training sequences done so far.
+    fn advance(&self, run: u32, sequences_done: u64);
+}
+
+/// A progress sink that ignores everything, for tests and library callers.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advance(&self, _run: u32, _sequences_done: u64) {}
+}
+
+/// One experiment: a pure function from (config, run index, seed) to a [`RunReport`].
+pub trait Experiment: Sync {
+    /// The experiment's name, which is its config file's stem and its folder under data/.
+    fn name(&self) -> &str;
+
+    /// Column names of the learning-curve CSV after `run` and `seed`, each with its unit
+    /// where it has one, e.g. `sequences`, `target_error_max_abs`.
+    fn curve_columns(&self) -> Vec<String>;
+
+    /// Column names of `summary.csv` after `run` and `seed`; the first two must be
+    /// `solved` and `sequences_to_solve`.
+    fn summary_columns(&self) -> Vec<String>;
+
+    /// The number of training sequences one run is allowed at this budget.
+    fn sequence_budget(&self, budget: Budget) -> u64;
+
+    /// Performs one run.
+    ///
+    /// # Errors
+    /// [`RunError::Diverged`] when a value became NaN or infinite.
+    fn run(
+        &self,
+        run: u32,
+        seed: u64,
+        budget: Budget,
+        progress: &dyn Progress,
+    ) -> Result<RunReport, RunError>;
+}

@@ -1,0 +1,6 @@
+//! Stream generators. Tasks know nothing of the nets: they produce symbols, targets and
+//! positions, drawn from a generator passed in.
+
+pub mod standard;
+
+pub use standard::StandardTask;
