@@ -85,6 +85,19 @@ pub trait Experiment: Sync {
     /// The experiment's name, which is its config file's stem and its folder under data/.
     fn name(&self) -> &str;
 
+    /// The number of runs the config asks for (the papers' count by default).
+    fn default_runs(&self) -> u32;
+
+    /// The base seed the config gives; run i uses a seed derived from it and i.
+    fn default_seed(&self) -> u64;
+
+    /// What the paper reports for this experiment, in one line, for the results table
+    /// and figure captions, e.g. "13 of 17 runs solved under 5,000 sequences (NC92)".
+    fn paper_result(&self) -> String;
+
+    /// The resolved config (every parameter explicit) as TOML, for the sidecar file.
+    fn resolved_config(&self) -> String;
+
     /// Column names of the learning-curve CSV after `run` and `seed`, each with its unit
     /// where it has one, e.g. `sequences`, `target_error_max_abs`.
     fn curve_columns(&self) -> Vec<String>;
@@ -108,3 +121,5 @@ pub trait Experiment: Sync {
         progress: &dyn Progress,
     ) -> Result<RunReport, RunError>;
 }
+
+pub mod registry;
