@@ -5,6 +5,9 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Result;
 
+pub mod progress;
+pub mod run;
+
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
 #[command(name = "chunker", version, about)]
@@ -14,7 +17,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run one experiment config and record its runs under data/NAME/.
+    Run(run::RunArgs),
+}
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
@@ -34,7 +40,9 @@ pub fn main_entry() -> i32 {
 }
 
 fn execute(cli: Cli) -> Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Run(args) => run::execute(args),
+    }
 }
 
 #[cfg(test)]
