@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Result;
 
+pub mod plot;
 pub mod progress;
 pub mod run;
 
@@ -20,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one experiment config and record its runs under data/NAME/.
     Run(run::RunArgs),
+    /// Redraw every figure from the CSV records under data/ (merging shards).
+    Plot(plot::PlotArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -42,6 +45,7 @@ pub fn main_entry() -> i32 {
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::execute(args),
+        Command::Plot(args) => plot::execute(&args),
     }
 }
 

@@ -121,7 +121,7 @@ pub fn train(
                 let detail = format!("weight {name}[{row}, {col}] is not finite");
                 return Err(diverged(step, detail, tally.curve));
             }
-            if tally.sequences % PROGRESS_EVERY == 0 {
+            if tally.sequences.is_multiple_of(PROGRESS_EVERY) {
                 progress(tally.sequences);
             }
             if tally.solved_at.is_some() && config.training.stop_when_solved {
@@ -281,7 +281,7 @@ impl Tally {
         interval.within_bound += u64::from(within);
         interval.output_error_max = nan_max(interval.output_error_max, self.sequence_error_max);
         self.sequence_error_max = 0.0;
-        if self.sequences % self.record_every == 0 {
+        if self.sequences.is_multiple_of(self.record_every) {
             self.close_interval();
         }
     }
