@@ -20,15 +20,23 @@ pub const KINDS: &[&str] = &[];
 /// has no valid `kind`; the kind's own errors for its keys and values.
 pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
     let bytes = files::read(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::Malformed { path: path.into(), message: "not UTF-8 text".into() })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::Malformed {
+        path: path.into(),
+        message: "not UTF-8 text".into(),
+    })?;
     let table: toml::Table = text
         .parse()
-        .map_err(|e: toml::de::Error| Error::Malformed { path: path.into(), message: e.to_string() })?;
+        .map_err(|e: toml::de::Error| Error::Malformed {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Malformed { path: path.into(), message: "no file name".into() })?;
+        .ok_or_else(|| Error::Malformed {
+            path: path.into(),
+            message: "no file name".into(),
+        })?;
     let kind = match table.get("kind") {
         Some(toml::Value::String(kind)) => kind.as_str(),
         Some(other) => {
