@@ -3,6 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+pub mod gradients;
+
 use crate::error::Result;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
@@ -14,7 +17,12 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
+    Gradients(gradients::GradientsArgs),
+    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
+    Bench(bench::BenchArgs),
+}
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
@@ -34,7 +42,10 @@ pub fn main_entry() -> i32 {
 }
 
 fn execute(cli: Cli) -> Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Gradients(args) => gradients::run(&args),
+        Command::Bench(args) => bench::run(&args),
+    }
 }
 
 #[cfg(test)]
