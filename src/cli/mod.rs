@@ -3,6 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+pub mod gradients;
+
 use crate::error::Result;
 
 pub mod plot;
@@ -23,6 +26,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Redraw every figure from the CSV records under data/ (merging shards).
     Plot(plot::PlotArgs),
+    /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
+    Gradients(gradients::GradientsArgs),
+    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -46,6 +53,8 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::execute(args),
         Command::Plot(args) => plot::execute(&args),
+        Command::Gradients(args) => gradients::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }
 
