@@ -10,6 +10,7 @@ use crate::error::Result;
 
 pub mod plot;
 pub mod progress;
+pub mod reproduce;
 pub mod run;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
@@ -26,6 +27,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Redraw every figure from the CSV records under data/ (merging shards).
     Plot(plot::PlotArgs),
+    /// Run every experiment config, redraw every figure and write the results table
+    /// into PAPER_NOTES.md.
+    Reproduce(reproduce::ReproduceArgs),
     /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
     Gradients(gradients::GradientsArgs),
     /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
@@ -53,6 +57,7 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run::execute(args),
         Command::Plot(args) => plot::execute(&args),
+        Command::Reproduce(args) => reproduce::execute(&args),
         Command::Gradients(args) => gradients::run(&args),
         Command::Bench(args) => bench::run(&args),
     }

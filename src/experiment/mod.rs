@@ -128,3 +128,4 @@ pub mod records;
 pub mod registry;
 pub mod runner;
 pub mod sidecar;
+pub mod table;

@@ -86,6 +86,9 @@ pub struct RunOptions {
     pub jobs: usize,
     pub budget: Budget,
     pub shard: Shard,
+    /// Delete the experiment's earlier records (every shard's) before planning, instead of
+    /// keeping and skipping the runs they hold.
+    pub fresh: bool,
 }
 
 /// The runs an invocation will do, decided before any of them starts.
@@ -117,7 +120,8 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// Decides which runs to do and writes the sidecar.
+/// Decides which runs to do and writes the sidecar, after deleting earlier records when
+/// `options.fresh` is set.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for `--runs 0`, `--jobs 0`, or a folder that holds runs of a
@@ -136,6 +140,9 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     }
     let base_seed = options.seed.unwrap_or_else(|| experiment.default_seed());
     let dir = options.data_root.join(experiment.name());
+    if options.fresh {
+        records::remove(&dir)?;
+    }
     let sequences_per_run = experiment.sequence_budget(options.budget);
     let sidecar = Sidecar {
         experiment: experiment.name().to_string(),
