@@ -12,7 +12,7 @@ use chunker::experiment::{
 };
 use chunker::plot::read_table;
 
-/// A fresh, empty folder for one test.
+/// Creates a fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("chunker-pipeline-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
@@ -220,7 +220,7 @@ impl Experiment for Scripted {
                 partial: curve,
             });
         }
-        let solved = run % 2 == 0;
+        let solved = run.is_multiple_of(2);
         Ok(RunReport {
             curve,
             summary: vec![
@@ -535,7 +535,8 @@ fn results_table_fills_markers() {
     let missing = data.join("MISSING.md");
     table::update_notes(&missing, "chunker reproduce", &markdown).unwrap();
     let created = fs::read_to_string(&missing).unwrap();
-    assert!(created.contains(table::BEGIN_MARKER) && created.contains(table::END_MARKER));
+    assert!(created.contains(table::BEGIN_MARKER));
+    assert!(created.contains(table::END_MARKER));
 }
 
 #[test]

@@ -61,7 +61,7 @@ pub fn summary_header(experiment: &dyn Experiment) -> Vec<String> {
     header
 }
 
-/// How a run ended, as recorded in its summary row.
+/// The end of a run, as recorded in its summary row.
 pub enum Ending<'a> {
     Finished(&'a RunReport),
     Diverged {
@@ -174,7 +174,7 @@ pub fn recorded_runs(dir: &Path) -> Result<Vec<u32>> {
     Ok(runs)
 }
 
-/// What [`merge`] wrote.
+/// The result of [`merge`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Merged {
     pub runs: usize,
