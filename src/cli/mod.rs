@@ -8,6 +8,10 @@ pub mod gradients;
 
 use crate::error::Result;
 
+pub mod plot;
+pub mod progress;
+pub mod run;
+
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
 #[command(name = "chunker", version, about)]
@@ -22,6 +26,10 @@ pub enum Command {
     Gradients(gradients::GradientsArgs),
     /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
     Bench(bench::BenchArgs),
+    /// Run one experiment config and record its runs under data/NAME/.
+    Run(run::RunArgs),
+    /// Redraw every figure from the CSV records under data/ (merging shards).
+    Plot(plot::PlotArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -45,6 +53,8 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Gradients(args) => gradients::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Run(args) => run::execute(args),
+        Command::Plot(args) => plot::execute(&args),
     }
 }
 
