@@ -23,6 +23,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
+    Gradients(gradients::GradientsArgs),
+    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
+    Bench(bench::BenchArgs),
     /// Run one experiment config and record its runs under data/NAME/.
     Run(run::RunArgs),
     /// Redraw every figure from the CSV records under data/ (merging shards).
@@ -30,10 +34,6 @@ pub enum Command {
     /// Run every experiment config, redraw every figure and write the results table
     /// into PAPER_NOTES.md.
     Reproduce(reproduce::ReproduceArgs),
-    /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
-    Gradients(gradients::GradientsArgs),
-    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
-    Bench(bench::BenchArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -55,11 +55,11 @@ pub fn main_entry() -> i32 {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Gradients(args) => gradients::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Run(args) => run::execute(args),
         Command::Plot(args) => plot::execute(&args),
         Command::Reproduce(args) => reproduce::execute(&args),
-        Command::Gradients(args) => gradients::run(&args),
-        Command::Bench(args) => bench::run(&args),
     }
 }
 
