@@ -515,7 +515,7 @@ fn results_table_fills_markers() {
     assert_eq!((rows[0].runs, rows[0].solved, rows[0].diverged), (5, 3, 1));
     let markdown = table::markdown(&rows);
     assert!(
-        markdown.contains("| scripted | none | 3 of 5 (1 diverged) | 102 [100, 104] |"),
+        markdown.contains("| scripted | none | 3 of 5, 1 diverged | 102 [100, 104] |"),
         "{markdown}"
     );
 
