@@ -71,21 +71,44 @@ fn run_then_plot_writes_records_and_figures() {
 }
 
 #[test]
-fn plot_skips_unknown_folder() {
+fn plot_skips_unknown_folders() {
     let dir = scratch("unknown");
-    fs::create_dir_all(dir.join("data").join("not_an_experiment")).unwrap();
+    let data = dir.join("data");
+    fs::create_dir_all(data.join("empty_folder")).unwrap();
+    let runs = data.join("mystery").join("runs");
+    fs::create_dir_all(&runs).unwrap();
+    fs::write(runs.join("run-0000.curve.csv"), "run,seed,x\n0,1,2\n").unwrap();
+    fs::write(
+        runs.join("run-0000.summary.csv"),
+        "run,seed,solved\n0,1,false\n",
+    )
+    .unwrap();
+    fs::write(
+        data.join("mystery").join("run.toml"),
+        "[config]\nkind = \"mystery\"\n",
+    )
+    .unwrap();
+
     let output = chunker(&[
         "plot",
         "--data",
-        dir.join("data").to_str().unwrap(),
+        data.to_str().unwrap(),
         "--out",
         dir.join("figures").to_str().unwrap(),
     ]);
-    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
     assert!(
-        text(&output.stderr).contains("skipped"),
-        "{}",
-        text(&output.stderr)
+        stderr.contains("empty_folder: no recorded runs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no figure function for kind \"mystery\""),
+        "{stderr}"
+    );
+    assert!(
+        data.join("mystery").join("curves.csv").is_file(),
+        "plot merges every folder"
     );
 }
 
