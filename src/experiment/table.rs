@@ -146,7 +146,7 @@ pub fn markdown(rows: &[ResultRow]) -> String {
     out
 }
 
-/// The median of sorted values; the mean of the middle two for an even count.
+/// Formats the median of sorted values, the mean of the middle two for an even count.
 fn median(sorted: &[u64]) -> String {
     let n = sorted.len();
     if n % 2 == 1 {
