@@ -249,7 +249,7 @@ pub struct Diverged {
 /// How a level's net runs: learning online, or frozen (forward pass only).
 enum Driver {
     Learning(Box<dyn OnlineLearner>),
-    Frozen { state: State, next: State },
+    Frozen { state: Box<State>, next: Box<State> },
 }
 
 impl Driver {
@@ -340,7 +340,7 @@ impl Level {
     }
 
     fn freeze(&mut self) {
-        let state = self.driver.current().clone();
+        let state = Box::new(self.driver.current().clone());
         self.driver = Driver::Frozen {
             next: state.clone(),
             state,
