@@ -14,8 +14,11 @@
 //! of the input at step t + 1 (its target component), so a level's target output is its
 //! prediction of the target component of its next input. A level that mispredicts the
 //! target fails and passes the input up, like a mispredicted symbol. The hierarchy's answer
-//! for a target is the target output of the top level, held since its last tick
-//! ([`Hierarchy::target_output`]).
+//! for a target is the target output of the highest level that the input carrying it
+//! reaches ([`StepOutcome::target_prediction`]). That is the lowest level that predicts the
+//! input, or the top level: exactly the level whose prediction the reduced description
+//! relies on. In the standard task every sequence starts with an unpredictable a or x, so
+//! every target reaches the top level.
 //!
 //! Dimensions: S symbols; a level's net has S (+1 target unit when `target_input`) (+ the
 //! time code's width above level 1) inputs and S (+1 when the stream has targets) outputs.
@@ -460,6 +463,10 @@ pub struct StepOutcome {
     pub ticked: usize,
     /// A level was added after this step.
     pub grew: bool,
+    /// The hierarchy's prediction of this input's target component: the target output of
+    /// the highest level that ticked, read before it learned. `None` when this input has
+    /// no target or the stream has none.
+    pub target_prediction: Option<f64>,
 }
 
 /// The stack of predictors.
@@ -555,7 +562,11 @@ impl Hierarchy {
         let top = self.levels.len() - 1;
         let mut ticked = 0;
         let mut plateau = false;
+        let mut target_prediction = None;
         for (index, level) in self.levels.iter_mut().enumerate() {
+            if self.spec.targets && observation.target.is_some() {
+                target_prediction = Some(level.outputs()[self.spec.symbols]);
+            }
             let (unexpected, loss) =
                 level
                     .tick(&self.spec, observation, time)
@@ -575,6 +586,10 @@ impl Hierarchy {
             }
         }
         let grew = plateau && self.grow();
-        Ok(StepOutcome { ticked, grew })
+        Ok(StepOutcome {
+            ticked,
+            grew,
+            target_prediction,
+        })
     }
 }

@@ -122,4 +122,5 @@ pub trait Experiment: Sync {
     ) -> Result<RunReport, RunError>;
 }
 
+pub mod hierarchy;
 pub mod registry;
