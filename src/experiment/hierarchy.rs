@@ -340,13 +340,13 @@ pub fn train(
         if freeze_after == Some(sequences) && model.grow() {
             grown_at.push(sequences);
         }
-        if sequences % config.curve_every == 0 {
+        if sequences.is_multiple_of(config.curve_every) {
             push_rows(curve, model_name, model, sequences, error_sum, error_count);
             (error_sum, error_count) = (0.0, 0);
             progress.advance(run, sequences);
         }
     }
-    if sequences % config.curve_every != 0 {
+    if !sequences.is_multiple_of(config.curve_every) {
         push_rows(curve, model_name, model, sequences, error_sum, error_count);
     }
     Ok(SeriesResult {

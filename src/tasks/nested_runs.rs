@@ -98,7 +98,8 @@ impl<R: Rng> Iterator for NestedRunsStream<R> {
         } else {
             2 + (position - 1) / self.task.run_length
         };
-        let target = (position == self.task.lag()).then(|| if self.first == A { 1.0 } else { 0.0 });
+        let value = if self.first == A { 1.0 } else { 0.0 };
+        let target = (position == self.task.lag()).then_some(value);
         self.position = (position + 1) % self.task.sequence_length();
         Some(Step {
             symbol,
