@@ -1,7 +1,8 @@
 //! Runs a `hierarchy` experiment config without the generic runner and prints one summary
 //! line per run with its wall-clock time, for measuring per-run cost.
 //!
-//! Usage: `cargo run --release --example hierarchy_run -- CONFIG [RUNS] [quick|default|full]`
+//! Usage: `cargo run --release --example hierarchy_run -- CONFIG [RUNS] [quick|default|full]`;
+//! with the environment variable HIERARCHY_CURVE set it also prints the learning curves.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -30,6 +31,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let start = Instant::now();
         let seed = experiment.default_seed().wrapping_add(u64::from(run));
         let report = experiment.run(run, seed, budget, &NoProgress)?;
+        if std::env::var_os("HIERARCHY_CURVE").is_some() {
+            for row in &report.curve {
+                let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+                println!("  {}", cells.join(","));
+            }
+        }
         let cells: Vec<String> = report.summary.iter().map(|c| c.to_string()).collect();
         println!(
             "{}  ({:.2} s)",

@@ -110,18 +110,38 @@ impl LevelSpec {
     }
 }
 
+/// What the plateau test averages over the top level's ticks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlateauMeasure {
+    /// The fraction of ticks whose input was unexpected: the share of inputs the level
+    /// still passes up, which is what history compression tries to reduce.
+    #[default]
+    UnexpectedRate,
+    /// The prediction loss, which keeps creeping down as outputs saturate even when the
+    /// unexpected inputs no longer change.
+    Loss,
+    /// Both: a window improves when either its loss or its unexpected rate improves. The
+    /// loss shows progress while the outputs are still too weak to pass the surprise rule,
+    /// the rate shows progress while the loss is flat.
+    Either,
+}
+
 /// The test that decides when the top level has stopped improving.
 ///
-/// The top level's prediction losses are averaged over consecutive windows of `window`
-/// ticks. A window improves when its mean loss is below (1 - `tolerance`) times the best
+/// The stream is cut into consecutive windows of `window` steps, and the `measure` is
+/// averaged over the top level's learning ticks in each window (a window without them is
+/// skipped). A window improves when its mean is below (1 - `tolerance`) times the best
 /// earlier window mean. After `patience` windows in a row without improvement the level
-/// has reached its plateau.
+/// has reached its plateau. Counting steps, not ticks, lets one test serve every level.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlateauTest {
     pub window: u64,
     pub patience: u32,
     pub tolerance: f64,
+    #[serde(default)]
+    pub measure: PlateauMeasure,
 }
 
 impl PlateauTest {
@@ -133,7 +153,7 @@ impl PlateauTest {
             return Err(Error::invalid(
                 format!("{key}.window"),
                 self.window,
-                "expected at least 1 tick",
+                "expected at least 1 step",
             ));
         }
         if self.patience == 0 {
@@ -425,33 +445,61 @@ impl Level {
     }
 }
 
-/// Windowed mean loss of the top level, for [`PlateauTest`].
+/// Windowed means of the top level's loss and unexpected rate, for [`PlateauTest`].
 #[derive(Clone, Debug, Default)]
 struct PlateauTracker {
-    sum: f64,
-    count: u64,
-    best: Option<f64>,
+    loss_sum: f64,
+    unexpected: u64,
+    ticks: u64,
+    steps: u64,
+    best_loss: Option<f64>,
+    best_rate: Option<f64>,
     stale: u32,
 }
 
+/// Whether `mean` improves on `best` by the relative `tolerance`; records a new best.
+fn improves(best: &mut Option<f64>, mean: f64, tolerance: f64) -> bool {
+    match *best {
+        Some(b) if mean >= b * (1.0 - tolerance) => false,
+        _ => {
+            *best = Some(mean);
+            true
+        }
+    }
+}
+
 impl PlateauTracker {
-    /// Adds one tick's loss; returns true when the plateau test fires.
-    fn record(&mut self, test: &PlateauTest, loss: f64) -> bool {
-        self.sum += loss;
-        self.count += 1;
-        if self.count < test.window {
+    /// Adds one step, with the top level's loss and surprise if it learned at this step;
+    /// returns true when the plateau test fires.
+    fn record(&mut self, test: &PlateauTest, tick: Option<(f64, bool)>) -> bool {
+        if let Some((loss, unexpected)) = tick {
+            self.loss_sum += loss;
+            self.unexpected += u64::from(unexpected);
+            self.ticks += 1;
+        }
+        self.steps += 1;
+        if self.steps < test.window {
             return false;
         }
-        let mean = self.sum / self.count as f64;
-        self.sum = 0.0;
-        self.count = 0;
-        match self.best {
-            Some(best) if mean >= best * (1.0 - test.tolerance) => self.stale += 1,
-            _ => {
-                self.best = Some(mean);
-                self.stale = 0;
-            }
+        let (loss_sum, unexpected, ticks) = (self.loss_sum, self.unexpected, self.ticks);
+        (self.loss_sum, self.unexpected, self.ticks, self.steps) = (0.0, 0, 0, 0);
+        if ticks == 0 {
+            return false;
         }
+        let loss = loss_sum / ticks as f64;
+        let rate = unexpected as f64 / ticks as f64;
+        let tolerance = test.tolerance;
+        let improved = match test.measure {
+            PlateauMeasure::Loss => improves(&mut self.best_loss, loss, tolerance),
+            PlateauMeasure::UnexpectedRate => improves(&mut self.best_rate, rate, tolerance),
+            PlateauMeasure::Either => {
+                // Both bests are updated, so no short-circuit.
+                let by_loss = improves(&mut self.best_loss, loss, tolerance);
+                let by_rate = improves(&mut self.best_rate, rate, tolerance);
+                by_loss || by_rate
+            }
+        };
+        self.stale = if improved { 0 } else { self.stale + 1 };
         self.stale >= test.patience
     }
 }
@@ -563,6 +611,7 @@ impl Hierarchy {
         let mut ticked = 0;
         let mut plateau = false;
         let mut target_prediction = None;
+        let mut top_tick = None;
         for (index, level) in self.levels.iter_mut().enumerate() {
             if self.spec.targets && observation.target.is_some() {
                 target_prediction = Some(level.outputs()[self.spec.symbols]);
@@ -576,14 +625,16 @@ impl Hierarchy {
                         detail,
                     })?;
             ticked += 1;
-            if index == top
-                && let (Some(test), Some(loss)) = (&self.spec.plateau, loss)
-            {
-                plateau = level.plateau.record(test, loss);
+            if index == top {
+                top_tick = loss.map(|loss| (loss, unexpected));
             }
             if !unexpected {
                 break;
             }
+        }
+        if let Some(test) = &self.spec.plateau {
+            let top_level = &mut self.levels[top];
+            plateau = !top_level.is_frozen() && top_level.plateau.record(test, top_tick);
         }
         let grew = plateau && self.grow();
         Ok(StepOutcome {

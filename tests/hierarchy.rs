@@ -2,7 +2,9 @@
 //! target read-out and divergence.
 
 use chunker::compression::{SurpriseRule, TimeCode};
-use chunker::hierarchy::{Hierarchy, HierarchySpec, LevelSpec, Observation, PlateauTest, Training};
+use chunker::hierarchy::{
+    Hierarchy, HierarchySpec, LevelSpec, Observation, PlateauMeasure, PlateauTest, Training,
+};
 use ndarray::Array2;
 
 fn level(hidden: usize) -> LevelSpec {
@@ -111,6 +113,7 @@ fn plateau_adds_and_freezes_levels() {
         window: 50,
         patience: 2,
         tolerance: 0.05,
+        measure: PlateauMeasure::Loss,
     });
     let mut hierarchy = Hierarchy::from_seed(spec, 3).unwrap();
     let mut grew_at = Vec::new();
