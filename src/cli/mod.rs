@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Result;
 
+pub mod search;
+
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
 #[command(name = "chunker", version, about)]
@@ -14,7 +16,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run the readings of the 20-step chunker experiment and write the search table.
+    Search(search::SearchArgs),
+}
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
@@ -34,7 +39,9 @@ pub fn main_entry() -> i32 {
 }
 
 fn execute(cli: Cli) -> Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Search(args) => search::execute(args),
+    }
 }
 
 #[cfg(test)]

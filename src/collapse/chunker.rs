@@ -38,6 +38,16 @@ pub fn chunker_loss(
     )
 }
 
+/// What one tick of C found.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TickReport {
+    /// C's prediction loss (0 at the first tick, which has no prediction).
+    pub loss: f64,
+    /// C's absolute error on the target unit, when the input carries a target and C had
+    /// a prediction.
+    pub target_error: Option<f64>,
+}
+
 /// The chunker: its net, learner, tick count and the buffers of one tick.
 #[derive(Clone, Debug)]
 pub struct Chunker {
@@ -96,8 +106,8 @@ impl Chunker {
     }
 
     /// One tick on the unexpected input `x` (P): train C to predict it, then update C's
-    /// state. Returns C's prediction loss (0 at the first tick, which has no prediction).
-    pub fn tick(&mut self, x: ArrayView1<f64>, target_given: bool) -> f64 {
+    /// state.
+    pub fn tick(&mut self, x: ArrayView1<f64>, target_given: bool) -> TickReport {
         let width = self.layout.prediction_width();
         self.input.slice_mut(ndarray::s![..width]).assign(&x);
         if self.time_code == TimeCode::Decay {
@@ -105,9 +115,14 @@ impl Chunker {
             self.input[width] = 0.5f64.powi((gap - 1).min(1000) as i32);
         }
 
-        let mut loss = 0.0;
+        let mut report = TickReport::default();
         if self.ticks > 0 {
-            loss = chunker_loss(
+            report.target_error = self
+                .layout
+                .target_index()
+                .filter(|_| target_given)
+                .map(|k| (self.learner.current().y[k] - x[k]).abs());
+            report.loss = chunker_loss(
                 &self.layout,
                 self.learner.current(),
                 self.input.view(),
@@ -121,7 +136,7 @@ impl Chunker {
         self.learner.advance(&self.net, self.input.view());
         self.ticks += 1;
         self.steps_since_tick = 0;
-        loss
+        report
     }
 
     /// The number of units K that `imitated` selects from C's state.

@@ -133,6 +133,10 @@ pub struct CollapseConfig {
     /// switched off (the forgetting ablation); 0 never switches them off.
     pub own_terms_off_from: u64,
     pub time_code: TimeCode,
+    /// Pass the first symbol of every sequence to C whatever A predicted ("episode starts
+    /// are also passed up" in the hierarchy of NIPS 4). Off by default: the 20-step
+    /// experiment's stream has no episode boundaries and C ticks by the surprise rule alone.
+    pub pass_sequence_starts: bool,
 }
 
 impl Default for CollapseConfig {
@@ -149,6 +153,7 @@ impl Default for CollapseConfig {
             temperature: 0.0,
             own_terms_off_from: 0,
             time_code: TimeCode::None,
+            pass_sequence_starts: false,
         }
     }
 }

@@ -12,8 +12,10 @@
 pub mod automatizer;
 pub mod chunker;
 pub mod config;
+pub mod experiment;
 pub mod online;
 pub mod run;
+pub mod search;
 pub mod system;
 
 pub use config::SystemConfig;

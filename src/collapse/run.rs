@@ -164,6 +164,9 @@ pub struct CurvePoint {
     pub target_error: f64,
     /// Mean absolute error of A's imitating units (NaN when term (3) was not applied).
     pub imitation_error: f64,
+    /// Mean absolute error of C's target unit at its ticks on inputs with a target (NaN
+    /// without such ticks).
+    pub chunker_target_error: f64,
     /// Fraction of the sequences that passed the success test.
     pub passed_fraction: f64,
 }
@@ -269,6 +272,8 @@ struct CurveSums {
     target_error: f64,
     imitations: u64,
     imitation_error: f64,
+    chunker_targets: u64,
+    chunker_target_error: f64,
     passed: u64,
 }
 
@@ -281,6 +286,7 @@ impl CurveSums {
             symbol_error: mean(self.symbol_error, self.steps),
             target_error: mean(self.target_error, self.targets),
             imitation_error: mean(self.imitation_error, self.imitations),
+            chunker_target_error: mean(self.chunker_target_error, self.chunker_targets),
             passed_fraction: mean(self.passed as f64, self.sequences),
         }
     }
@@ -435,9 +441,15 @@ pub fn run_one(
         }
         in_sequence |= step.first;
 
-        let chunker_loss = system.absorb(x.view(), target_given, judgement.surprised);
-        if let Some(loss) = chunker_loss {
+        let passed_up = judgement.surprised || (step.first && config.collapse.pass_sequence_starts);
+        let tick = system.absorb(x.view(), target_given, passed_up);
+        if let Some(tick) = tick {
             sequence_ticks += 1;
+            if let Some(e) = tick.target_error {
+                sums.chunker_targets += 1;
+                sums.chunker_target_error += e;
+            }
+            let loss = tick.loss;
             if !loss.is_finite() {
                 return Err(RunError::Diverged {
                     net: "chunker".into(),
@@ -464,6 +476,7 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
                 Cell::Float(p.symbol_error),
                 Cell::Float(p.target_error),
                 Cell::Float(p.imitation_error),
+                Cell::Float(p.chunker_target_error),
                 Cell::Float(p.passed_fraction),
             ]
         })
@@ -471,12 +484,13 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
 }
 
 /// Column names of the learning curve, with units.
-pub const CURVE_COLUMNS: [&str; 6] = [
+pub const CURVE_COLUMNS: [&str; 7] = [
     "sequences",
     "chunker_ticks_per_sequence",
     "symbol_error_max_abs",
     "target_error_abs",
     "imitation_error_mean_abs",
+    "chunker_target_error_abs",
     "passed_fraction",
 ];
 

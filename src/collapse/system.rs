@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use super::automatizer::{
     Automatizer, Imitation, Layout, LossTerms, TermWeights, automatizer_loss,
 };
-use super::chunker::Chunker;
+use super::chunker::{Chunker, TickReport};
 use super::config::{ImitationSchedule, SurpriseRule, SystemConfig};
 use crate::net::{Params, State, argmax};
 
@@ -257,18 +257,18 @@ impl TwoNetSystem {
     }
 
     /// Passes `x` (P) to C when it was unexpected (a tick), then runs A one step on it.
-    /// Returns C's prediction loss at the tick, if C ticked.
+    /// Returns what C's tick found, if C ticked.
     pub fn absorb(
         &mut self,
         x: ArrayView1<f64>,
         target_given: bool,
         surprised: bool,
-    ) -> Option<f64> {
-        let mut chunker_loss = None;
+    ) -> Option<TickReport> {
+        let mut tick = None;
         self.ticked_last_step = false;
         if let Some(chunker) = self.chunker.as_mut() {
             if surprised {
-                chunker_loss = Some(chunker.tick(x, target_given));
+                tick = Some(chunker.tick(x, target_given));
                 chunker.write_imitation(
                     self.config.collapse.imitated_state,
                     &mut self.imitation,
@@ -282,6 +282,6 @@ impl TwoNetSystem {
         let a = &mut self.automatizer;
         a.learner.advance(&a.net, x);
         self.steps += 1;
-        chunker_loss
+        tick
     }
 }

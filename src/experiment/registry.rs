@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// The kinds of experiment a config may name.
-pub const KINDS: &[&str] = &[];
+pub const KINDS: &[&str] = &["collapse"];
 
 /// Loads and validates the experiment config at `path`.
 ///
@@ -56,6 +56,7 @@ pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
     match kind {
         // Each kind adds one arm here, e.g.
         // "conventional" => crate::experiment::conventional::from_toml(&name, &text, path),
+        "collapse" => crate::collapse::experiment::from_toml(&name, &text, path),
         other => {
             let _ = (&name, &text);
             Err(Error::Malformed {
