@@ -343,8 +343,10 @@ fn run_is_deterministic() {
 /// Without a chunker A has no imitating outputs and the chunker ticks never.
 #[test]
 fn conventional_net_has_no_chunker() {
-    let mut config = SystemConfig::default();
-    config.chunker_enabled = false;
+    let config = SystemConfig {
+        chunker_enabled: false,
+        ..SystemConfig::default()
+    };
     let outcome = run_one(
         &standard_20(),
         &config,

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 
+use crate::collapse::cost::cost_table;
 use crate::collapse::experiment;
 use crate::collapse::run::RunOutcome;
 use crate::collapse::search::{Reading, SearchRow, readings, summarize};
@@ -43,12 +44,31 @@ pub struct SearchArgs {
     /// List the readings and exit.
     #[arg(long)]
     pub list: bool,
+    /// Print the multiply-adds per step of the literal and the fully recurrent reading
+    /// beside the conventional net, and exit.
+    #[arg(long)]
+    pub cost: bool,
 }
 
-fn selected_readings(args: &SearchArgs) -> Result<Vec<Reading>> {
+/// A reading with the task it runs on and its success test.
+struct Entry {
+    reading: Reading,
+    task: CollapseTask,
+    success: SuccessConfig,
+}
+
+/// The built-in readings run the standard task with m = 20 and the default success test;
+/// a `--config` reading runs its own task and success test.
+fn selected_readings(args: &SearchArgs) -> Result<Vec<Entry>> {
+    let standard = CollapseTask::Standard(StandardTask::new(20)?);
+    let entry = |reading: Reading| Entry {
+        reading,
+        task: standard,
+        success: SuccessConfig::default(),
+    };
     let all = readings();
-    let mut chosen: Vec<Reading> = if args.readings.is_empty() && args.config.is_none() {
-        all.clone()
+    let mut chosen: Vec<Entry> = if args.readings.is_empty() && args.config.is_none() {
+        all.iter().cloned().map(entry).collect()
     } else {
         Vec::new()
     };
@@ -57,7 +77,7 @@ fn selected_readings(args: &SearchArgs) -> Result<Vec<Reading>> {
             let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
             Error::invalid("--reading", name, format!("expected one of {names:?}"))
         })?;
-        chosen.push(found.clone());
+        chosen.push(entry(found.clone()));
     }
     if let Some(path) = &args.config {
         let text = String::from_utf8(files::read(path)?).map_err(|_| Error::Malformed {
@@ -69,10 +89,14 @@ fn selected_readings(args: &SearchArgs) -> Result<Vec<Reading>> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "config".into());
         let parsed = experiment::parse(&name, &text, path)?;
-        chosen.push(Reading {
-            name,
-            change: parsed.file().deviation.clone(),
-            system: parsed.file().system(),
+        chosen.push(Entry {
+            reading: Reading {
+                name,
+                change: parsed.file().deviation.clone(),
+                system: parsed.file().system(),
+            },
+            task: parsed.file().task()?,
+            success: parsed.file().success.clone(),
         });
     }
     Ok(chosen)
@@ -87,6 +111,10 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         for r in readings() {
             println!("{:<34} {}", r.name, r.change);
         }
+        return Ok(());
+    }
+    if args.cost {
+        print_costs();
         return Ok(());
     }
     if args.runs == 0 {
@@ -111,8 +139,6 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         ));
     }
     let chosen = selected_readings(&args)?;
-    let task = CollapseTask::Standard(StandardTask::new(20)?);
-    let success = SuccessConfig::default();
     let length = RunLength {
         sequences: args.sequences,
         curve_every: args.sequences,
@@ -133,10 +159,11 @@ pub fn execute(args: SearchArgs) -> Result<()> {
                     }
                     let (r, i) = (job / runs, job % runs);
                     let seed = args.seed.wrapping_add(i as u64);
+                    let e = &chosen[r];
                     let outcome = run_one(
-                        &task,
-                        &chosen[r].system,
-                        &success,
+                        &e.task,
+                        &e.reading.system,
+                        &e.success,
                         length,
                         seed,
                         &mut |_| {},
@@ -146,7 +173,7 @@ pub fn execute(args: SearchArgs) -> Result<()> {
                         .lock()
                         .expect("no worker panics while holding the lock")[job] = Some(outcome);
                     let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                    if done % runs == 0 || done == jobs {
+                    if done.is_multiple_of(runs) || done == jobs {
                         eprintln!("search: {done} of {jobs} runs done");
                     }
                 }
@@ -167,7 +194,7 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         "{:<34} {:>4} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
         "reading", "runs", "<5000", "<35000", "median", "frozen<5k", "frozen<35k", "median"
     );
-    for (r, reading) in chosen.iter().enumerate() {
+    for (r, reading) in chosen.iter().map(|e| &e.reading).enumerate() {
         let outcomes = &results[r * runs..(r + 1) * runs];
         let row = summarize(outcomes);
         print_row(&reading.name, &row);
@@ -193,17 +220,20 @@ pub fn execute(args: SearchArgs) -> Result<()> {
     write("search.csv", table)?;
     write("runs.csv", per_run)?;
     let sidecar = format!(
-        "# Written by chunker {} `chunker search`.\ntask = \"standard, m = 20\"\nruns = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nconfig = {:?}\nsuccess = {:?}\n",
+        "# Written by chunker {} `chunker search`. Built-in readings run the standard task with\n# m = 20 and the default success test; a config reading runs its own.\nruns = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nconfig = {:?}\ndefault_success = {:?}\n",
         env!("CARGO_PKG_VERSION"),
         args.runs,
         args.sequences,
         args.seed,
-        chosen.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        chosen
+            .iter()
+            .map(|e| e.reading.name.as_str())
+            .collect::<Vec<_>>(),
         args.config
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        toml::to_string(&success)
+        toml::to_string(&SuccessConfig::default())
             .unwrap_or_default()
             .replace('\n', "; "),
     );
@@ -324,4 +354,27 @@ fn write_run(
     per_run
         .write_record(record)
         .map_err(|e| csv_error("runs.csv", e))
+}
+
+/// Prints the multiply-add table of the 20-step task at 1 and 3 chunker ticks per sequence
+/// of 21 steps (the end and the start of a typical run).
+fn print_costs() {
+    let layout = crate::collapse::automatizer::Layout {
+        symbols: 22,
+        target_unit: true,
+    };
+    for name in ["literal", "fully_recurrent"] {
+        let reading = readings()
+            .into_iter()
+            .find(|r| r.name == name)
+            .expect("the built-in readings include literal and fully_recurrent");
+        for ticks_per_sequence in [1.0, 3.0] {
+            for row in cost_table(&reading.system, &layout, ticks_per_sequence / 21.0) {
+                println!(
+                    "{:<16} {:>3} ticks/sequence  {:<40} {:>10.0} multiply-adds/step",
+                    name, ticks_per_sequence, row.system, row.multiply_adds_per_step
+                );
+            }
+        }
+    }
 }

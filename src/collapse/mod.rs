@@ -12,6 +12,7 @@
 pub mod automatizer;
 pub mod chunker;
 pub mod config;
+pub mod cost;
 pub mod experiment;
 pub mod online;
 pub mod run;

@@ -9,7 +9,7 @@ use crate::net::{Net, NetShape, OnlineLearner, Rtrl, State, TruncatedBptt};
 /// Either online learner, dispatched without a trait object so that the system can be cloned.
 #[derive(Clone, Debug)]
 pub enum Learner {
-    TruncatedBptt(TruncatedBptt),
+    TruncatedBptt(Box<TruncatedBptt>),
     Rtrl(Box<Rtrl>),
 }
 
@@ -17,7 +17,7 @@ impl Learner {
     pub fn new(shape: &NetShape, config: &NetConfig) -> Self {
         match config.learner {
             LearnerKind::TruncatedBptt => {
-                Self::TruncatedBptt(TruncatedBptt::new(shape, config.horizon))
+                Self::TruncatedBptt(Box::new(TruncatedBptt::new(shape, config.horizon)))
             }
             LearnerKind::Rtrl => Self::Rtrl(Box::new(Rtrl::new(shape))),
         }
@@ -25,14 +25,14 @@ impl Learner {
 
     fn inner(&self) -> &dyn OnlineLearner {
         match self {
-            Self::TruncatedBptt(l) => l,
+            Self::TruncatedBptt(l) => l.as_ref(),
             Self::Rtrl(l) => l.as_ref(),
         }
     }
 
     fn inner_mut(&mut self) -> &mut dyn OnlineLearner {
         match self {
-            Self::TruncatedBptt(l) => l,
+            Self::TruncatedBptt(l) => l.as_mut(),
             Self::Rtrl(l) => l.as_mut(),
         }
     }

@@ -333,9 +333,9 @@ pub fn run_one(
     let mut outcome_frozen: Option<u64> = None;
     let mut last_check: Option<u64> = None;
     let mut checks = 0u64;
-    let mut steps = 0u64;
 
-    for step in task.stream(rng_for(seed, streams::DATA)) {
+    for (steps, step) in task.stream(rng_for(seed, streams::DATA)).enumerate() {
+        let steps = steps as u64;
         let encoder_before = encoder.clone();
         let target_given = encoder.encode(step.symbol, step.target, &mut x);
         let exempt: &[usize] = if step.first { &first_symbols } else { &[] };
@@ -383,11 +383,11 @@ pub fn run_one(
             sequence_ok = true;
             sequence_ticks = 0;
 
-            if sequences_done % length.curve_every == 0 {
+            if sequences_done.is_multiple_of(length.curve_every) {
                 curve.push(sums.point(sequences_done));
                 sums = CurveSums::default();
             }
-            if sequences_done % 1000 == 0 {
+            if sequences_done.is_multiple_of(1000) {
                 report(sequences_done);
             }
 
@@ -459,7 +459,6 @@ pub fn run_one(
                 });
             }
         }
-        steps += 1;
     }
     unreachable!("task streams are endless")
 }
