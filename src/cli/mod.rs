@@ -12,6 +12,7 @@ pub mod plot;
 pub mod progress;
 pub mod reproduce;
 pub mod run;
+pub mod search;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
@@ -34,6 +35,8 @@ pub enum Command {
     /// Run every experiment config, redraw every figure and write the results table
     /// into PAPER_NOTES.md.
     Reproduce(reproduce::ReproduceArgs),
+    /// Run the readings of the 20-step chunker experiment and write the search table.
+    Search(search::SearchArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -60,6 +63,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run::execute(args),
         Command::Plot(args) => plot::execute(&args),
         Command::Reproduce(args) => reproduce::execute(&args),
+        Command::Search(args) => search::execute(args),
     }
 }
 
