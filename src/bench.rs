@@ -22,8 +22,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::net::{
-    HiddenActivation, Net, NetShape, OnlineLearner, OutputActivation, Params, Rtrl, State, bptt,
-    step_loss,
+    HiddenActivation, Net, NetShape, OnlineLearner, OutputActivation, Params, Rtrl,
+    SequenceScratch, State, bptt_into, step_loss,
 };
 
 /// One core's nominal FP64 peak of the machine the anchors ran on, in GFLOP/s: an AMD EPYC
@@ -88,6 +88,28 @@ pub enum Workload {
     },
     /// RTRL with an update at every step.
     Rtrl { alphabet: usize, hidden: usize },
+}
+
+impl Workload {
+    /// The algorithm's name as printed: "bptt" or "rtrl".
+    pub fn algorithm(&self) -> &'static str {
+        match self {
+            Self::Bptt { .. } => "bptt",
+            Self::Rtrl { .. } => "rtrl",
+        }
+    }
+
+    pub fn alphabet(&self) -> usize {
+        match *self {
+            Self::Bptt { alphabet, .. } | Self::Rtrl { alphabet, .. } => alphabet,
+        }
+    }
+
+    pub fn hidden(&self) -> usize {
+        match *self {
+            Self::Bptt { hidden, .. } | Self::Rtrl { hidden, .. } => hidden,
+        }
+    }
 }
 
 /// The anchors' configurations, in the order they print.
@@ -299,18 +321,12 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
             None,
         ),
     };
-    let (algorithm, alphabet, hidden) = match *workload {
-        Workload::Bptt {
-            alphabet, hidden, ..
-        } => ("bptt", alphabet, hidden),
-        Workload::Rtrl { alphabet, hidden } => ("rtrl", alphabet, hidden),
-    };
     let median = timing.median();
     let gflops = median * flops / 1e9;
     Ok(BenchRow {
-        algorithm: algorithm.to_string(),
-        alphabet,
-        hidden,
+        algorithm: workload.algorithm().to_string(),
+        alphabet: workload.alphabet(),
+        hidden: workload.hidden(),
         length,
         steps_per_second: median,
         steps_per_second_min: timing.min(),
@@ -367,17 +383,26 @@ fn time_bptt(alphabet: usize, hidden: usize, length: usize, protocol: &Protocol)
         .collect();
     let masks = Array2::ones((length, alphabet));
     let start = State::zeros(&shape);
+    let mut scratch = SequenceScratch::new(&shape, length);
     let mut next = 0;
 
     let timing = measure(protocol, length, || {
         let (inputs, targets) = &data[next];
         next = (next + 1) % data.len();
 
-        let (_, mut grad) = bptt(&net, inputs.view(), targets.view(), masks.view(), &start);
-        for (_, mut t) in grad.tensors_mut() {
+        bptt_into(
+            &net,
+            inputs.view(),
+            targets.view(),
+            masks.view(),
+            &start,
+            &mut scratch,
+        );
+        for (_, mut t) in scratch.gradient_mut().tensors_mut() {
             t.mapv_inplace(|g| g.clamp(-GRADIENT_CLIP, GRADIENT_CLIP));
         }
-        net.params.add_scaled(&shape, -LEARNING_RATE, &grad);
+        net.params
+            .add_scaled(&shape, -LEARNING_RATE, scratch.gradient());
     });
     diverged("bptt", &net.params)?;
     Ok(timing)
