@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::bench::{self, BenchRow, PEAK_GFLOPS, Protocol, Workload};
+use crate::bench::{self, BenchRow, Clock, PEAK_GFLOPS, Protocol, Workload};
 use crate::error::{Error, Result};
 
 const MAX_REPEATS: usize = 1000;
@@ -27,6 +27,11 @@ pub struct BenchArgs {
     /// Run only the rows with this many hidden units.
     #[arg(long)]
     pub hidden: Option<usize>,
+    /// Time with the thread's CPU time instead of the wall clock (Linux only): steadier
+    /// on a loaded machine, but not comparable with wall-clock numbers such as the
+    /// anchors'.
+    #[arg(long)]
+    pub cpu_time: bool,
     /// Seed of the generator that draws the weights and the symbols.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -52,6 +57,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     };
     protocol.repeats = args.repeats;
     protocol.seed = args.seed;
+    if args.cpu_time {
+        protocol.clock = Clock::ThreadCpu;
+    }
 
     let workloads: Vec<Workload> = bench::standard_workloads()
         .into_iter()

@@ -7,6 +7,8 @@
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 use serde::{Deserialize, Serialize};
 
+use super::kernels;
+
 /// Activation of the hidden units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -37,9 +39,24 @@ impl HiddenActivation {
 
     /// Applies the activation in place: `z` holds net inputs on entry, outputs on return.
     pub fn apply(self, mut z: ArrayViewMut1<f64>) {
+        let Some(values) = z.as_slice_mut() else {
+            match self {
+                Self::Logistic => z.mapv_inplace(logistic),
+                Self::Tanh => z.mapv_inplace(tanh),
+            }
+            return;
+        };
         match self {
-            Self::Logistic => z.mapv_inplace(logistic),
-            Self::Tanh => z.mapv_inplace(tanh),
+            Self::Logistic => {
+                for v in values.iter_mut() {
+                    *v = -*v;
+                }
+                kernels::exp_in_place(values);
+                for v in values.iter_mut() {
+                    *v = 1.0 / (1.0 + *v);
+                }
+            }
+            Self::Tanh => kernels::tanh_in_place(values),
         }
     }
 
@@ -68,13 +85,7 @@ impl OutputActivation {
         match self {
             Self::Logistic => Zip::from(&mut y).and(&a).for_each(|y, &a| *y = logistic(a)),
             Self::Softmax => {
-                let max = max_or_nan(a);
-                let mut sum = 0.0;
-                Zip::from(&mut y).and(&a).for_each(|y, &a| {
-                    *y = (a - max).exp();
-                    sum += *y;
-                });
-                y.mapv_inplace(|v| v / sum);
+                softmax_in_place(a, y);
             }
         }
     }
@@ -103,6 +114,22 @@ impl OutputActivation {
             }
         }
     }
+}
+
+/// Writes softmax(a) into `y` and returns the largest logit and the sum of e^(a - max)
+/// before normalisation, which the cross-entropy reuses.
+///
+/// Shapes: `a` and `y` are O.
+pub(crate) fn softmax_in_place(a: ArrayView1<f64>, mut y: ArrayViewMut1<f64>) -> (f64, f64) {
+    let max = max_or_nan(a);
+    Zip::from(&mut y).and(&a).for_each(|y, &a| *y = a - max);
+    match y.as_slice_mut() {
+        Some(values) => kernels::exp_in_place(values),
+        None => y.mapv_inplace(f64::exp),
+    }
+    let sum = y.sum();
+    y.mapv_inplace(|v| v / sum);
+    (max, sum)
 }
 
 /// The logistic function 1 / (1 + e^-z).

@@ -138,8 +138,7 @@ pub struct SequenceScratch {
     deltas: Array2<f64>,
     /// T x H: W_yh^T da_t for every step, then dE/dz_t.
     dz: Array2<f64>,
-    /// H x H and I x H: transposed copies, so that the per-step products read rows.
-    w_hh_t: Array2<f64>,
+    /// I x H: W_hx transposed, so that the column picked by a one-hot input is a row.
     w_hx_t: Array2<f64>,
     /// I x H: dE/dW_hx transposed, accumulated one input row at a time.
     grad_hx_t: Array2<f64>,
@@ -158,7 +157,6 @@ impl SequenceScratch {
             ys: Array2::zeros((steps, o)),
             deltas: Array2::zeros((steps, o)),
             dz: Array2::zeros((steps, h)),
-            w_hh_t: Array2::zeros((h, h)),
             w_hx_t: Array2::zeros((i, h)),
             grad_hx_t: Array2::zeros((i, h)),
             carried: Array1::zeros(h),
@@ -223,9 +221,11 @@ fn forward_sequence(
     let shape = &net.shape;
     let p = &net.params;
     let steps = inputs.nrows();
-    s.w_hh_t.assign(&p.w_hh.t());
     s.w_hx_t.assign(&p.w_hx.t());
-    let w_hh = p.w_hh.as_slice().expect("weights are in standard layout");
+    let w_hh = p
+        .w_hh
+        .as_slice()
+        .expect("bptt_into checked the layout of W_hh");
 
     // z_t = b_h + W_hx x_t + W_hh h_(t-1), h_t = f(z_t), written into row t + 1 of `hs`.
     s.hs.row_mut(0).assign(&start.h);
@@ -281,10 +281,7 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
     let p = &net.params;
     let steps = inputs.nrows();
     let f = shape.hidden_activation;
-    let w_hh_t = s
-        .w_hh_t
-        .as_slice()
-        .expect("a fresh array is in standard layout");
+    let w_hh = p.w_hh.as_slice().expect("bptt_into checked the layout of W_hh");
 
     // W_yh^T da_t for all t at once: (T x O) (O x H).
     general_mat_mul(1.0, &s.deltas, &p.w_yh, 0.0, &mut s.dz);
@@ -303,7 +300,7 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
                 .expect("a fresh array is contiguous");
             carried.fill(0.0);
             let dz = dz.as_slice().expect("rows of dz are contiguous");
-            kernels::mat_vec_add(w_hh_t, dz, carried);
+            kernels::mat_t_vec_add(w_hh, dz, carried);
         }
     }
 

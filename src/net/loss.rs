@@ -7,7 +7,7 @@
 
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
-use super::activation::{OutputActivation, max_or_nan};
+use super::activation::{OutputActivation, max_or_nan, softmax_in_place};
 use super::forward::State;
 
 /// Computes the loss of one step and writes dE/da (the gradient at the output logits) into
@@ -61,8 +61,8 @@ pub(crate) fn squared_error_step(
 }
 
 /// Computes softmax outputs, the cross-entropy and dE/da of one step from its logits in
-/// one pass, with the same arithmetic as [`OutputActivation::apply`] followed by
-/// [`step_loss`], so that the results are bit-identical to theirs.
+/// one pass, by the formulas of [`OutputActivation::apply`] and [`step_loss`] but with the
+/// exponentials computed once.
 ///
 /// Shapes: every argument is O.
 pub(crate) fn softmax_step(
@@ -72,18 +72,12 @@ pub(crate) fn softmax_step(
     mask: ArrayView1<f64>,
     mut delta: ArrayViewMut1<f64>,
 ) -> f64 {
-    let max = max_or_nan(logits);
-    let mut sum = 0.0;
-    Zip::from(&mut y).and(&logits).for_each(|y, &a| {
-        *y = (a - max).exp();
-        sum += *y;
-    });
-    let log_sum = sum.ln();
-    y.mapv_inplace(|v| v / sum);
+    let (max, sum) = softmax_in_place(logits, y.view_mut());
     if mask.iter().all(|&m| m == 0.0) {
         delta.fill(0.0);
         return 0.0;
     }
+    let log_sum = sum.ln();
     let target_sum = target.sum();
     Zip::from(&mut delta)
         .and(&y)
