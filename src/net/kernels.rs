@@ -22,7 +22,7 @@ pub fn exp_in_place(v: &mut [f64]) {
     {
         if has_avx2_fma() {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { x86::map_in_place_fma(v, x86::exp4, f64::exp) };
+            unsafe { x86::exp_slice(v) };
             return;
         }
     }
@@ -38,7 +38,7 @@ pub fn tanh_in_place(v: &mut [f64]) {
     {
         if has_avx2_fma() {
             // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-            unsafe { x86::map_in_place_fma(v, x86::tanh4, tanh) };
+            unsafe { x86::tanh_slice(v) };
             return;
         }
     }
@@ -128,36 +128,49 @@ fn mat_vec_add_portable(w: &[f64], x: &[f64], out: &mut [f64]) {
 mod x86 {
     use std::arch::x86_64::*;
 
-    /// Applies `vector` to each full group of four elements and `scalar` to the rest.
+    /// Replaces each element by its exponential: four lanes at a time, the rest scalar.
     #[target_feature(enable = "avx2,fma")]
-    pub fn map_in_place_fma(
-        v: &mut [f64],
-        vector: unsafe fn(__m256d) -> __m256d,
-        scalar: fn(f64) -> f64,
-    ) {
+    pub fn exp_slice(v: &mut [f64]) {
         let mut chunks = v.chunks_exact_mut(4);
         for chunk in &mut chunks {
-            // SAFETY: the chunk has four elements, and the CPU supports AVX2 and FMA
-            // (this function's contract), which is all `vector` needs.
+            // SAFETY: the chunk has four elements.
             unsafe {
                 let x = _mm256_loadu_pd(chunk.as_ptr());
-                _mm256_storeu_pd(chunk.as_mut_ptr(), vector(x));
+                _mm256_storeu_pd(chunk.as_mut_ptr(), exp4(x));
             }
         }
         for x in chunks.into_remainder() {
-            *x = scalar(*x);
+            *x = x.exp();
         }
     }
 
-    /// e^x in four lanes: x = n ln 2 + r with |r| <= ln 2 / 2 (Cody and Waite's split of
-    /// ln 2 into a high part with trailing zeros and a low part), e^r by its Taylor series
-    /// to degree 13 (truncation below 5e-18), then scaled by 2^n through the exponent
-    /// bits. Lanes outside [-708, 709], and NaN, fall back to `f64::exp`.
+    /// Replaces each element by its tanh: four lanes at a time, the rest scalar.
     #[target_feature(enable = "avx2,fma")]
-    pub fn exp4(x: __m256d) -> __m256d {
+    pub fn tanh_slice(v: &mut [f64]) {
+        let mut chunks = v.chunks_exact_mut(4);
+        for chunk in &mut chunks {
+            // SAFETY: the chunk has four elements.
+            unsafe {
+                let x = _mm256_loadu_pd(chunk.as_ptr());
+                _mm256_storeu_pd(chunk.as_mut_ptr(), tanh4(x));
+            }
+        }
+        for x in chunks.into_remainder() {
+            *x = super::tanh(*x);
+        }
+    }
+
+    /// e^x in four lanes: x = n ln 2 + r with |r| <= ln 2 / 2, where ln 2 is split as in
+    /// fdlibm into a high part with 21 trailing zero bits and a low part (Cody and Waite),
+    /// e^r by its Taylor series to degree 13 (truncation below 5e-18), then scaled by 2^n
+    /// through the exponent bits. Lanes outside [-708, 709], and NaN, fall back to
+    /// `f64::exp`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn exp4(x: __m256d) -> __m256d {
         const LOG2E: f64 = std::f64::consts::LOG2_E;
-        const LN2_HIGH: f64 = 6.931_471_803_691_238_2e-1;
-        const LN2_LOW: f64 = 1.908_214_929_270_587_7e-10;
+        const LN2_HIGH: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+        const LN2_LOW: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
         // 1 / k! for k = 13 down to 2.
         const TAYLOR: [f64; 12] = [
             1.0 / 6_227_020_800.0,
@@ -218,8 +231,9 @@ mod x86 {
     /// tanh in four lanes, by the method of the scalar [`super::tanh`]: the rational
     /// function below |x| = 0.625, 1 - 2 / (e^(2|x|) + 1) above, the sign of x copied on.
     /// 2|x| is capped at 40, where 2 / (e^40 + 1) < 2^-56 already rounds the result to 1.
+    #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub fn tanh4(x: __m256d) -> __m256d {
+    fn tanh4(x: __m256d) -> __m256d {
         const P: [f64; 3] = [
             -9.643_991_794_250_523e-1,
             -9.928_772_310_019_185e1,
@@ -234,6 +248,9 @@ mod x86 {
         let a = _mm256_andnot_pd(sign_bit, x);
         let one = _mm256_set1_pd(1.0);
 
+        let is_small = _mm256_cmp_pd::<_CMP_LT_OQ>(a, _mm256_set1_pd(0.625));
+        let small_lanes = _mm256_movemask_pd(is_small);
+
         let z = _mm256_mul_pd(x, x);
         let p = _mm256_fmadd_pd(
             _mm256_fmadd_pd(_mm256_set1_pd(P[0]), z, _mm256_set1_pd(P[1])),
@@ -245,15 +262,17 @@ mod x86 {
         let q = _mm256_fmadd_pd(q, z, _mm256_set1_pd(Q[2]));
         let small = _mm256_fmadd_pd(_mm256_mul_pd(a, z), _mm256_div_pd(p, q), a);
 
-        let twice = _mm256_min_pd(_mm256_add_pd(a, a), _mm256_set1_pd(40.0));
-        let e = exp4(twice);
-        let large = _mm256_sub_pd(
-            one,
-            _mm256_div_pd(_mm256_set1_pd(2.0), _mm256_add_pd(e, one)),
-        );
-
-        let is_small = _mm256_cmp_pd::<_CMP_LT_OQ>(a, _mm256_set1_pd(0.625));
-        let magnitude = _mm256_blendv_pd(large, small, is_small);
+        // Small weights keep most hidden units below 0.625, so skip the exponential
+        // when no lane needs it.
+        let magnitude = if small_lanes == 0b1111 {
+            small
+        } else {
+            let twice = _mm256_min_pd(_mm256_add_pd(a, a), _mm256_set1_pd(40.0));
+            let e = exp4(twice);
+            let two = _mm256_set1_pd(2.0);
+            let large = _mm256_sub_pd(one, _mm256_div_pd(two, _mm256_add_pd(e, one)));
+            _mm256_blendv_pd(large, small, is_small)
+        };
         let signed = _mm256_or_pd(magnitude, _mm256_and_pd(sign_bit, x));
         let is_nan = _mm256_cmp_pd::<_CMP_UNORD_Q>(x, x);
         _mm256_blendv_pd(signed, x, is_nan)
@@ -343,9 +362,9 @@ mod x86 {
             while j < wide {
                 unsafe {
                     let mut o = _mm256_loadu_pd(op.add(j));
-                    for i in 0..block {
+                    for (i, &scale) in scales.iter().enumerate().take(block) {
                         let wv = _mm256_loadu_pd(base.add(i * cols + j));
-                        o = _mm256_fmadd_pd(wv, scales[i], o);
+                        o = _mm256_fmadd_pd(wv, scale, o);
                     }
                     _mm256_storeu_pd(op.add(j), o);
                 }
