@@ -5,6 +5,9 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Result;
 
+pub mod compress;
+pub mod decompress;
+
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
 #[command(name = "chunker", version, about)]
@@ -14,7 +17,12 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Compress a file losslessly with an online predictor stack and an arithmetic coder.
+    Compress(compress::CompressArgs),
+    /// Restore a file written by `chunker compress`.
+    Decompress(decompress::DecompressArgs),
+}
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
@@ -34,7 +42,10 @@ pub fn main_entry() -> i32 {
 }
 
 fn execute(cli: Cli) -> Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Compress(args) => compress::run(args),
+        Command::Decompress(args) => decompress::run(args),
+    }
 }
 
 #[cfg(test)]
