@@ -7,6 +7,7 @@ use crate::error::Result;
 
 pub mod compress;
 pub mod decompress;
+pub mod trace;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
@@ -22,6 +23,8 @@ pub enum Command {
     Compress(compress::CompressArgs),
     /// Restore a file written by `chunker compress`.
     Decompress(decompress::DecompressArgs),
+    /// Show which inputs each level of a predictor stack found unexpected.
+    Trace(trace::TraceArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -45,6 +48,7 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Compress(args) => compress::run(args),
         Command::Decompress(args) => decompress::run(args),
+        Command::Trace(args) => trace::run(args),
     }
 }
 

@@ -1,1 +1,4 @@
 //! Placeholder: filled in by its own change.
+
+pub mod codec;
+pub mod trace;
