@@ -28,6 +28,7 @@
 //! sidecar) to its figure function; [`experiments::draw_all`] redraws every folder under
 //! `data/`.
 
+pub mod codec;
 pub mod conventional;
 pub mod ecdf;
 pub mod experiments;
@@ -35,6 +36,7 @@ pub mod figure;
 pub mod font;
 pub mod render;
 pub mod table;
+pub mod trace;
 
 pub use ecdf::ecdf;
 pub use figure::{Figure, LegendPosition, Marker, Series, SeriesKind, draw};
