@@ -10,6 +10,7 @@ use super::table::read_table;
 use crate::error::Result;
 use crate::experiment::records::{CURVES_FILE, SIDECAR_FILE, SUMMARY_FILE};
 use crate::experiment::sidecar;
+use crate::experiment::table::group_digits;
 
 /// Draws `out/NAME_target_error.{png,svg}` from the records in `dir` and returns its stem.
 ///
@@ -48,34 +49,21 @@ pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             .unwrap_or("")
             .to_string()
     };
-    let per_run = side
-        .get("sequences_per_run")
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let config = side.get("config");
-    let lag = config
-        .and_then(|c| c.get("task"))
-        .and_then(|t| t.get("lag"))
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let record_every = config
-        .and_then(|c| c.get("training"))
-        .and_then(|t| t.get("record_every"))
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let architecture = match config
-        .and_then(|c| c.get("net"))
-        .and_then(|n| n.get("output_feedback"))
-        .and_then(toml::Value::as_bool)
-    {
-        Some(true) => "fully recurrent",
-        Some(false) => "layered",
-        None => "recurrent",
+    let integer = |path: &[&str]| {
+        let value = lookup(&side, path).and_then(toml::Value::as_integer);
+        group_digits(value.and_then(|v| u64::try_from(v).ok()).unwrap_or(0))
     };
-    let bound = config
-        .and_then(|c| c.get("success"))
-        .and_then(|s| s.get("error_bound"))
-        .and_then(toml::Value::as_float);
+    let per_run = integer(&["sequences_per_run"]);
+    let lag = integer(&["config", "task", "lag"]);
+    let record_every = integer(&["config", "training", "record_every"]);
+    let architecture =
+        match lookup(&side, &["config", "net", "output_feedback"]).and_then(toml::Value::as_bool) {
+            Some(true) => "fully recurrent",
+            Some(false) => "layered",
+            None => "recurrent",
+        };
+    let bound =
+        lookup(&side, &["config", "success", "error_bound"]).and_then(toml::Value::as_float);
 
     let chart = Figure {
         title: format!("Conventional {architecture} net, standard task, lag m = {lag}"),
@@ -108,4 +96,11 @@ pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let stem = out.join(format!("{name}_target_error"));
     figure::draw(&chart, &stem)?;
     Ok(vec![stem])
+}
+
+/// Looks up a nested key of the sidecar, e.g. `["config", "task", "lag"]`.
+fn lookup<'a>(table: &'a toml::Table, path: &[&str]) -> Option<&'a toml::Value> {
+    let (first, rest) = path.split_first()?;
+    rest.iter()
+        .try_fold(table.get(*first)?, |value, key| value.get(*key))
 }
