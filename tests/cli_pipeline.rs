@@ -62,11 +62,11 @@ fn run_then_plot_writes_records_and_figures() {
         figures.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    for extension in ["png", "svg"] {
-        let figure = figures.join(format!(
-            "standard_task_conventional_m20_target_error.{extension}"
-        ));
-        assert!(figure.is_file(), "{} is missing", figure.display());
+    for stem in ["target_error", "solved_fraction"] {
+        for extension in ["png", "svg"] {
+            let file = format!("standard_task_conventional_m20_{stem}.{extension}");
+            assert!(figures.join(&file).is_file(), "{file} is missing");
+        }
     }
 }
 
