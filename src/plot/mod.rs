@@ -28,6 +28,7 @@
 //! sidecar) to its figure function; [`experiments::draw_all`] redraws every folder under
 //! `data/`.
 
+pub mod collapse;
 pub mod conventional;
 pub mod ecdf;
 pub mod experiments;
