@@ -79,6 +79,12 @@ pub struct HierarchyConfig {
     pub time_code: TimeCode,
     /// The previous step's target value is an input unit of every level.
     pub target_input: bool,
+    /// The first symbol of each sequence is passed up to every level.
+    #[serde(default)]
+    pub sequence_starts_unexpected: bool,
+    /// Both models return to the all-zero state at each sequence start.
+    #[serde(default)]
+    pub reset_at_sequence_start: bool,
     pub max_levels: usize,
     /// Adds a level when the top level stops improving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,6 +223,8 @@ impl Config {
             levels: h.levels.clone(),
             max_levels: h.max_levels,
             plateau: h.plateau,
+            sequence_starts_unexpected: h.sequence_starts_unexpected,
+            reset_at_sequence_start: h.reset_at_sequence_start,
         })
     }
 
@@ -310,6 +318,7 @@ pub fn train(
         let observation = Observation {
             symbol: step.symbol,
             target: pending_target.take(),
+            sequence_start: step.position == 0,
         };
         let outcome = model.step(observation).map_err(|d| RunError::Diverged {
             net: format!("{model_name} level {}", d.level),
