@@ -4,6 +4,7 @@
 pub mod automaton;
 pub mod grammar;
 pub mod nested_runs;
+pub mod lstm_task2a;
 pub mod standard;
 
 pub use standard::StandardTask;

@@ -1,0 +1,230 @@
+//! `chunker trace`: shows which inputs of the standard task each level of a predictor
+//! stack received and found unexpected (history compression, Schmidhuber 1992), for a
+//! saved model or after a short training run; also writes the standard stream as a file.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args};
+
+use crate::codec::trace::{
+    Trace, TraceTraining, from_saved_model, standard_stream_bytes, to_saved_model, trace_standard,
+    train_on_standard,
+};
+use crate::codec::{PredictorStack, TimeCode};
+use crate::error::{Error, Result};
+use crate::tasks::StandardTask;
+use crate::{files, saved};
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+/// Widest line of a trace block, in characters.
+const LINE_WIDTH: usize = 100;
+const LABEL_WIDTH: usize = 9;
+
+/// Arguments of `chunker trace`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["model", "train", "write_standard_stream"])))]
+pub struct TraceArgs {
+    /// Trace a model saved by `chunker trace --train --save-model`.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Train a predictor stack on the standard task first, then trace it.
+    #[arg(long)]
+    pub train: bool,
+    /// Write the standard task's stream to this file (one byte per symbol: 0 = a, 1 = x,
+    /// i + 1 = b_i) and exit; uses --lag, --sequences and --seed.
+    #[arg(long, value_name = "PATH")]
+    pub write_standard_stream: Option<PathBuf>,
+    /// Lag m of the standard task (m b symbols after a or x).
+    #[arg(long, default_value_t = 20)]
+    pub lag: usize,
+    /// Training sequences (blocks of m + 1 symbols) for --train, or the stream length for
+    /// --write-standard-stream.
+    #[arg(long, default_value_t = 1000)]
+    pub sequences: u64,
+    /// Seed of the initial weights and the training stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Levels of the predictor stack (--train).
+    #[arg(long, default_value_t = 2)]
+    pub levels: usize,
+    /// Hidden units per level (--train).
+    #[arg(long, default_value_t = 8)]
+    pub hidden: usize,
+    /// Steps that truncated BPTT looks back (--train).
+    #[arg(long, default_value_t = 4)]
+    pub horizon: usize,
+    /// Learning rate of online gradient descent on the cross-entropy (--train).
+    #[arg(long, default_value_t = 0.5)]
+    pub learning_rate: f64,
+    /// What levels above level 1 receive about time with each input (--train).
+    #[arg(long, value_enum, default_value_t = TimeCode::Decay)]
+    pub time_code: TimeCode,
+    /// Save the trained stack to this file (--train).
+    #[arg(long, value_name = "PATH", requires = "train")]
+    pub save_model: Option<PathBuf>,
+    /// Steps of fresh stream to show [default: 3 sequences].
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Seed of the stream shown, independent of the training stream.
+    #[arg(long, default_value_t = 7)]
+    pub trace_seed: u64,
+    /// Also draw the trace as a figure (.png or .svg).
+    #[arg(long, value_name = "PATH")]
+    pub figure: Option<PathBuf>,
+}
+
+pub fn run(args: TraceArgs) -> Result<()> {
+    if let Some(path) = &args.write_standard_stream {
+        let bytes = standard_stream_bytes(args.lag, args.sequences, args.seed)?;
+        files::write_atomic(path, &bytes)?;
+        println!(
+            "wrote {} symbols ({} sequences of the standard task, lag {}, seed {}) to {}",
+            bytes.len(),
+            args.sequences,
+            args.lag,
+            args.seed,
+            path.display()
+        );
+        return Ok(());
+    }
+
+    let (mut stack, task, origin) = load_or_train(&args)?;
+    let steps = args.steps.unwrap_or(3 * task.sequence_length());
+    if steps == 0 {
+        return Err(Error::invalid("--steps", steps, "expected an integer >= 1"));
+    }
+    let trace = trace_standard(&mut stack, &task, steps, args.trace_seed)?;
+
+    println!("{origin}");
+    println!(
+        "{steps} fresh steps (trace seed {}), learning off:",
+        args.trace_seed
+    );
+    let colour = std::io::stdout().is_terminal();
+    print!("{}", render(&trace, colour, task.sequence_length()));
+    if let Some(path) = &args.figure {
+        let title = format!(
+            "Unexpected inputs per level, standard task (lag {})",
+            task.lag()
+        );
+        crate::plot::trace::trace_figure(&trace, path, &title)?;
+        println!("figure: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The stack to trace, its task, and one line saying where it came from.
+fn load_or_train(args: &TraceArgs) -> Result<(PredictorStack, StandardTask, String)> {
+    if let Some(path) = &args.model {
+        let model = saved::load(path)?;
+        let sequences = model
+            .metadata
+            .get("training_sequences")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(0);
+        let (stack, task) = from_saved_model(model, path)?;
+        let origin = format!(
+            "model {}: {} levels of {} hidden units, trained on {sequences} sequences of \
+             the standard task (lag {})",
+            path.display(),
+            stack.config().levels,
+            stack.config().hidden,
+            task.lag()
+        );
+        return Ok((stack, task, origin));
+    }
+
+    let mut stack_config = TraceTraining::stack_defaults(args.lag);
+    stack_config.levels = args.levels;
+    stack_config.hidden = args.hidden;
+    stack_config.horizon = args.horizon;
+    stack_config.learning_rate = args.learning_rate;
+    stack_config.time_code = args.time_code;
+    stack_config.seed = args.seed;
+    let training = TraceTraining {
+        lag: args.lag,
+        sequences: args.sequences,
+        stack: stack_config,
+    };
+    let (stack, task) = train_on_standard(&training)?;
+    let received = stack.received();
+    let mut origin = format!(
+        "trained {} levels of {} hidden units on {} sequences of the standard task (lag {}, \
+         seed {}); inputs received in training:",
+        training.stack.levels, training.stack.hidden, training.sequences, args.lag, args.seed
+    );
+    for (index, count) in received.iter().enumerate() {
+        origin.push_str(&format!(" level {} {count}", index + 1));
+    }
+    if let Some(path) = &args.save_model {
+        saved::save(path, &to_saved_model(&stack, &task, training.sequences))?;
+        origin.push_str(&format!("\nsaved the model to {}", path.display()));
+    }
+    let mut stack = stack;
+    stack.reset_states();
+    Ok((stack, task, origin))
+}
+
+/// The trace as text: blocks of steps, each with the input line and one line per level;
+/// a block holds whole sequences of `sequence_length` steps when one fits on a line.
+/// A level's line shows the symbol where it found the input unexpected, `.` where it
+/// received and expected it, and a blank where it did not tick. With `colour`, unexpected
+/// inputs are bold red and expected ones dim.
+pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
+    let cell = trace.names.iter().map(String::len).max().unwrap_or(1) + 1;
+    let fits = ((LINE_WIDTH - LABEL_WIDTH) / cell).max(1);
+    let per_block = if sequence_length >= 1 && sequence_length <= fits {
+        fits / sequence_length * sequence_length
+    } else {
+        fits
+    };
+    let mut out = String::new();
+    let mut start = 0;
+    while start < trace.steps() {
+        let end = (start + per_block).min(trace.steps());
+        out.push_str(&format!("{:<LABEL_WIDTH$}", "input"));
+        for name in &trace.names[start..end] {
+            out.push_str(&format!("{name:>cell$}"));
+        }
+        out.push('\n');
+        for level in 0..trace.levels() {
+            let mut line = format!("{:<LABEL_WIDTH$}", format!("level {}", level + 1));
+            for step in start..end {
+                let marker = if trace.unexpected[level][step] {
+                    trace.names[step].as_str()
+                } else if trace.ticked[level][step] {
+                    "."
+                } else {
+                    ""
+                };
+                let padded = format!("{marker:>cell$}");
+                match (colour, trace.unexpected[level][step], marker) {
+                    (true, true, _) => line.push_str(&format!("{RED_BOLD}{padded}{RESET}")),
+                    (true, false, ".") => line.push_str(&format!("{DIM}{padded}{RESET}")),
+                    _ => line.push_str(&padded),
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out.push('\n');
+        start = end;
+    }
+    out.push_str(
+        "legend: a symbol = unexpected input, passed to the level above; . = received and \
+         predicted; blank = not received (no tick)\n",
+    );
+    for level in 0..trace.levels() {
+        let ticks = trace.ticked[level].iter().filter(|t| **t).count();
+        let unexpected = trace.unexpected[level].iter().filter(|t| **t).count();
+        out.push_str(&format!(
+            "level {}: {ticks} of {} steps received, {unexpected} unexpected\n",
+            level + 1,
+            trace.steps()
+        ));
+    }
+    out
+}
