@@ -10,7 +10,7 @@
 //! Without output feedback the outputs are not recurrent: only the hidden-side weights are
 //! tracked (N = H (I + H + 1)), and the output weights get their gradient directly.
 
-use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::linalg::general_mat_vec_mul;
 use ndarray::{Array1, Array2, ArrayView1, Zip};
 
 use super::activation::OutputActivation;
@@ -183,9 +183,9 @@ impl OnlineLearner for Rtrl {
 
         // Hidden sensitivities: W_hh P_h + W_hy P_y + immediate term, rows scaled by f'.
         let mut z = std::mem::take(&mut self.scratch);
-        general_mat_mul(1.0, &p.w_hh, &self.p_h, 0.0, &mut z);
+        kernels::mat_mul(p.w_hh.view(), self.p_h.view(), &mut z, false);
         if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_hy, &self.p_y, 1.0, &mut z);
+            kernels::mat_mul(p.w_hy.view(), self.p_y.view(), &mut z, true);
         }
         self.add_immediate(&mut z, false);
         for (mut row, &hk) in z.rows_mut().into_iter().zip(&self.state.h) {
@@ -194,8 +194,8 @@ impl OnlineLearner for Rtrl {
         self.scratch = std::mem::replace(&mut self.p_h, z);
 
         if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_yh, &self.p_h, 0.0, &mut self.a_sens);
-            general_mat_mul(1.0, &p.w_yy, &self.p_y, 1.0, &mut self.a_sens);
+            kernels::mat_mul(p.w_yh.view(), self.p_h.view(), &mut self.a_sens, false);
+            kernels::mat_mul(p.w_yy.view(), self.p_y.view(), &mut self.a_sens, true);
             let mut a_sens = std::mem::take(&mut self.a_sens);
             self.add_immediate(&mut a_sens, true);
             self.a_sens = a_sens;
