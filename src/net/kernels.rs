@@ -1,9 +1,9 @@
 //! Vector kernels of the per-step work that cannot be batched over a sequence: the
 //! matrix-vector products of the recurrence, and exp and tanh over a slice.
 //!
-//! On x86-64 CPUs with AVX2 and FMA (checked at run time, so the binary still runs on
-//! any x86-64 CPU) the kernels use 256-bit fused multiply-adds; elsewhere they use
-//! portable loops. The two paths round differently, so results are bit-identical on one
+//! The CPU's features are checked at run time, so one binary runs on any x86-64 CPU. With
+//! AVX2 and FMA the kernels use 256-bit fused multiply-adds, and the matrix product uses
+//! AVX-512 where present. Elsewhere they use portable loops. The two paths round differently, so results are bit-identical on one
 //! machine but may differ in the last bits between a machine with FMA and one without,
 //! as for the GEMMs of the `matrixmultiply` crate.
 
@@ -21,9 +21,9 @@ fn has_avx2_fma() -> bool {
 /// c = a b, or c += a b when `accumulate`. Shapes: `a` is M x K, `b` is K x N, `c` is
 /// M x N.
 ///
-/// On CPUs with AVX-512 and row-major arrays, a register-blocked kernel without packing
-/// (tiles of 8 rows by 16 columns of c, summing over K in order), which suits the short,
-/// wide products of RTRL (H x H times H x N); otherwise ndarray's `general_mat_mul`.
+/// With AVX-512 and row-major arrays, a register-blocked kernel without packing computes
+/// tiles of 8 rows by 16 columns of c, summing over K in order. It suits the short, wide
+/// products of RTRL (H x H times H x N). Other cases go to ndarray's `general_mat_mul`.
 ///
 /// # Panics
 /// When the shapes do not match.
@@ -258,7 +258,7 @@ mod x86 {
                 lanes[i] = inputs[i].exp();
             }
         }
-        // SAFETY: the array holds four f64.
+        // SAFETY: the array has four f64.
         unsafe { _mm256_loadu_pd(lanes.as_ptr()) }
     }
 
@@ -473,8 +473,8 @@ mod avx512 {
         }
     }
 
-    /// One R x 8V tile of c at (i, j): R x V accumulators summed over K in order. The
-    /// last of the V vectors covers only the lanes set in `last`.
+    /// Computes one R x 8V tile of c at (i, j) in R x V accumulators, summed over K in
+    /// order. The last of the V vectors covers only the lanes set in `last`.
     #[inline]
     #[target_feature(enable = "avx512f")]
     unsafe fn tile<const R: usize, const V: usize>(
