@@ -7,8 +7,8 @@
 //! machine but may differ in the last bits between a machine with FMA and one without,
 //! as for the GEMMs of the `matrixmultiply` crate.
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2};
+use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 
 use super::activation::tanh;
 
@@ -126,6 +126,28 @@ pub fn mat_t_vec_add(w: &[f64], x: &[f64], out: &mut [f64]) {
         }
     }
     mat_t_vec_add_portable(w, x, out);
+}
+
+/// out += m x on ndarray views: [`mat_vec_add`] when all three are contiguous and
+/// row-major, ndarray's `general_mat_vec_mul` otherwise.
+///
+/// Shapes: `m` is R x C, `x` is C, `out` is R.
+pub fn mat_vec_add_view(m: ArrayView2<f64>, x: ArrayView1<f64>, mut out: ArrayViewMut1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => mat_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m, &x, 1.0, &mut out),
+    }
+}
+
+/// out += m^T x on ndarray views: [`mat_t_vec_add`] when all three are contiguous and
+/// row-major, ndarray's `general_mat_vec_mul` otherwise.
+///
+/// Shapes: `m` is R x C, `x` is R, `out` is C.
+pub fn mat_t_vec_add_view(m: ArrayView2<f64>, x: ArrayView1<f64>, mut out: ArrayViewMut1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => mat_t_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m.t(), &x, 1.0, &mut out),
+    }
 }
 
 /// The portable path of [`mat_t_vec_add`]: one scaled row at a time.
