@@ -8,6 +8,7 @@ use clap::Args;
 use crate::codec::{CodecConfig, CodecReport, TimeCode, compress};
 use crate::error::Result;
 use crate::files;
+use crate::plot::figure::with_suffix;
 
 /// Arguments of `chunker compress`.
 #[derive(Debug, Args)]
@@ -38,10 +39,10 @@ pub struct CompressArgs {
     /// Seed of the initial weights (stored in the file, so decompress needs no flag).
     #[arg(long, default_value_t = CodecConfig::default().seed)]
     pub seed: u64,
-    /// Also write the reduced-description curve as CSV: inputs received per level
-    /// against the number of input bytes.
-    #[arg(long)]
-    pub curve: Option<PathBuf>,
+    /// Also write the reduced-description curve (inputs received per level against the
+    /// number of input bytes) as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
+    pub figure: Option<PathBuf>,
 }
 
 impl CompressArgs {
@@ -64,9 +65,6 @@ pub fn run(args: CompressArgs) -> Result<()> {
     let data = files::read(&args.input)?;
     let (file, report) = compress(&data, &config)?;
     files::write_atomic(&args.output, &file)?;
-    if let Some(path) = &args.curve {
-        files::write_atomic(path, curve_csv(&report).as_bytes())?;
-    }
     println!(
         "compressed {} ({} bytes) to {} ({} bytes)",
         args.input.display(),
@@ -75,6 +73,22 @@ pub fn run(args: CompressArgs) -> Result<()> {
         report.compressed_bytes
     );
     print_report(&report);
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, curve_csv(&report).as_bytes())?;
+        let name = args.input.file_name().map_or_else(
+            || args.input.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!("Reduced descriptions while compressing {name}");
+        crate::plot::codec::reduced_description_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
+    }
     Ok(())
 }
 

@@ -3,8 +3,14 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+pub mod gradients;
+
 use crate::error::Result;
 
+pub mod plot;
+pub mod progress;
+pub mod run;
 pub mod compress;
 pub mod decompress;
 pub mod trace;
@@ -19,6 +25,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
+    Gradients(gradients::GradientsArgs),
+    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
+    Bench(bench::BenchArgs),
+    /// Run one experiment config and record its runs under data/NAME/.
+    Run(run::RunArgs),
+    /// Redraw every figure from the CSV records under data/ (merging shards).
+    Plot(plot::PlotArgs),
     /// Compress a file losslessly with an online predictor stack and an arithmetic coder.
     Compress(compress::CompressArgs),
     /// Restore a file written by `chunker compress`.
@@ -46,6 +60,10 @@ pub fn main_entry() -> i32 {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Gradients(args) => gradients::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Run(args) => run::execute(args),
+        Command::Plot(args) => plot::execute(&args),
         Command::Compress(args) => compress::run(args),
         Command::Decompress(args) => decompress::run(args),
         Command::Trace(args) => trace::run(args),

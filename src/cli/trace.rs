@@ -13,6 +13,7 @@ use crate::codec::trace::{
 };
 use crate::codec::{PredictorStack, TimeCode};
 use crate::error::{Error, Result};
+use crate::plot::figure::with_suffix;
 use crate::tasks::StandardTask;
 use crate::{files, saved};
 
@@ -71,8 +72,8 @@ pub struct TraceArgs {
     /// Seed of the stream shown, independent of the training stream.
     #[arg(long, default_value_t = 7)]
     pub trace_seed: u64,
-    /// Also draw the trace as a figure (.png or .svg).
-    #[arg(long, value_name = "PATH")]
+    /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
     pub figure: Option<PathBuf>,
 }
 
@@ -105,13 +106,20 @@ pub fn run(args: TraceArgs) -> Result<()> {
     );
     let colour = std::io::stdout().is_terminal();
     print!("{}", render(&trace, colour, task.sequence_length()));
-    if let Some(path) = &args.figure {
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, trace.to_csv().as_bytes())?;
         let title = format!(
             "Unexpected inputs per level, standard task (lag {})",
             task.lag()
         );
-        crate::plot::trace::trace_figure(&trace, path, &title)?;
-        println!("figure: {}", path.display());
+        crate::plot::trace::trace_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
     }
     Ok(())
 }

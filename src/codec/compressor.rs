@@ -149,10 +149,15 @@ struct Tally {
 
 impl Tally {
     fn new(levels: usize, total: u64) -> Self {
+        let start = CurvePoint {
+            symbols: 0,
+            received: vec![0; levels],
+            top_unexpected: 0,
+        };
         Self {
             unexpected: vec![0; levels],
             information_bits: 0.0,
-            curve: Vec::new(),
+            curve: vec![start],
             interval: total.div_ceil(CURVE_POINTS).max(1),
         }
     }
@@ -161,7 +166,7 @@ impl Tally {
         for (count, &flag) in self.unexpected.iter_mut().zip(unexpected) {
             *count += u64::from(flag);
         }
-        if done % self.interval == 0 || done == total {
+        if done.is_multiple_of(self.interval) || done == total {
             self.curve.push(CurvePoint {
                 symbols: done,
                 received: stack.received(),
@@ -244,7 +249,7 @@ pub fn compress(data: &[u8], config: &CodecConfig) -> Result<(Vec<u8>, CodecRepo
         let symbol = usize::from(byte);
         tally.information_bits -= (f64::from(frequencies[symbol]) / f64::from(TOTAL)).log2();
         encoder
-            .encode_symbol(symbol, &model_for(&frequencies))
+            .encode_symbol(symbol, model_for(&frequencies))
             .expect("every byte has a nonzero frequency, so it can be encoded");
 
         let outcome = stack.observe(symbol, &prediction)?;

@@ -396,9 +396,10 @@ impl PredictorStack {
             expected.push(guess);
 
             if index == top {
-                for symbol in 0..n {
-                    if self.candidates[symbol] {
-                        probabilities[symbol] = remaining * self.mixture[symbol];
+                let candidates = self.candidates.iter().zip(&self.mixture);
+                for (slot, (&candidate, &p)) in probabilities.iter_mut().zip(candidates) {
+                    if candidate {
+                        *slot = remaining * p;
                     }
                 }
                 break;

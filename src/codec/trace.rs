@@ -67,6 +67,27 @@ impl Trace {
     pub fn levels(&self) -> usize {
         self.ticked.len()
     }
+
+    /// The trace as CSV: `step`, `symbol`, then `level_K_ticked` and `level_K_unexpected`
+    /// (true or false) for each level K.
+    pub fn to_csv(&self) -> String {
+        let mut text = String::from("step,symbol");
+        for level in 1..=self.levels() {
+            text.push_str(&format!(",level_{level}_ticked,level_{level}_unexpected"));
+        }
+        text.push('\n');
+        for (step, name) in self.names.iter().enumerate() {
+            text.push_str(&format!("{step},{name}"));
+            for level in 0..self.levels() {
+                text.push_str(&format!(
+                    ",{},{}",
+                    self.ticked[level][step], self.unexpected[level][step]
+                ));
+            }
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// Trains a fresh stack online on `sequences` sequences of the standard task, drawn from

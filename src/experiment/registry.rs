@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// The kinds of experiment a config may name.
-pub const KINDS: &[&str] = &[];
+pub const KINDS: &[&str] = &["conventional"];
 
 /// Loads and validates the experiment config at `path`.
 ///
@@ -52,16 +52,12 @@ pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
             });
         }
     };
-    #[allow(clippy::match_single_binding)]
     match kind {
-        // Each kind adds one arm here, e.g.
-        // "conventional" => crate::experiment::conventional::from_toml(&name, &text, path),
-        other => {
-            let _ = (&name, &text);
-            Err(Error::Malformed {
-                path: path.into(),
-                message: format!("unknown kind {other:?}; expected one of {KINDS:?}"),
-            })
-        }
+        // Each kind adds one arm here.
+        "conventional" => super::conventional::from_toml(&name, &text, path),
+        other => Err(Error::Malformed {
+            path: path.into(),
+            message: format!("unknown kind {other:?}; expected one of {KINDS:?}"),
+        }),
     }
 }

@@ -1,0 +1,107 @@
+//! `chunker bench`: symbol-steps per second of BPTT and RTRL on the anchor benchmarks'
+//! networks, as a text table or, with `--json`, as a JSON array with one object per row.
+
+use clap::Args;
+
+use crate::bench::{self, BenchRow, PEAK_GFLOPS, Protocol};
+use crate::error::{Error, Result};
+
+const MAX_REPEATS: usize = 1000;
+
+/// Flags of `chunker bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Print a JSON array with one object per row instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Number of timed repeats per row; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// A smoke run of a few milliseconds per row, to check that everything runs; its
+    /// numbers are not measurements.
+    #[arg(long)]
+    pub quick: bool,
+    /// Seed of the generator that draws the weights and the symbols.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs `chunker bench` and prints its table or JSON on stdout.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for `--repeats` out of range; [`Error::Diverged`] when a
+/// benchmarked net's weights stop being finite.
+pub fn run(args: &BenchArgs) -> Result<()> {
+    if !(1..=MAX_REPEATS).contains(&args.repeats) {
+        return Err(Error::invalid(
+            "--repeats",
+            args.repeats,
+            format!("expected a count from 1 to {MAX_REPEATS}; pass e.g. --repeats 5"),
+        ));
+    }
+    let mut protocol = if args.quick {
+        Protocol::quick()
+    } else {
+        Protocol::standard()
+    };
+    protocol.repeats = args.repeats;
+    protocol.seed = args.seed;
+
+    let workloads = bench::standard_workloads();
+    let mut rows = Vec::with_capacity(workloads.len());
+    for workload in &workloads {
+        eprintln!("measuring {workload:?}");
+        rows.push(bench::run_workload(workload, &protocol)?);
+    }
+
+    if args.json {
+        let json = serde_json::to_string_pretty(&rows)
+            .expect("rows of plain numbers and strings serialise");
+        println!("{json}");
+    } else {
+        print!("{}", table(&rows));
+    }
+    Ok(())
+}
+
+/// Formats the rows as a plain-text table.
+fn table(rows: &[BenchRow]) -> String {
+    let mut out = format!(
+        "{:<9} {:>8} {:>6} {:>6} {:>14} {:>25} {:>8} {:>7} {:>7}\n",
+        "algorithm",
+        "alphabet",
+        "hidden",
+        "length",
+        "steps/s median",
+        "(min, max)",
+        "GFLOP/s",
+        "% peak",
+        "target"
+    );
+    for row in rows {
+        let length = row.length.map_or("-".to_string(), |t| t.to_string());
+        let range = format!(
+            "({:.0}, {:.0})",
+            row.steps_per_second_min, row.steps_per_second_max
+        );
+        let number =
+            |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
+        out.push_str(&format!(
+            "{:<9} {:>8} {:>6} {:>6} {:>14.0} {:>25} {:>8} {:>7} {:>7}\n",
+            row.algorithm,
+            row.alphabet,
+            row.hidden,
+            length,
+            row.steps_per_second,
+            range,
+            number(row.gflops, 3),
+            number(row.percent_of_peak, 1),
+            number(row.target_percent_of_peak, 0),
+        ));
+    }
+    out.push_str(&format!(
+        "% peak: GFLOP/s (dense FLOP count of the anchors) over {PEAK_GFLOPS} GFLOP/s, one \
+         FP64 core of the anchors' machine.\n"
+    ));
+    out
+}
