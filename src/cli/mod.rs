@@ -10,7 +10,9 @@ use crate::error::Result;
 
 pub mod plot;
 pub mod progress;
+pub mod reproduce;
 pub mod run;
+pub mod search;
 pub mod compress;
 pub mod decompress;
 pub mod trace;
@@ -33,6 +35,11 @@ pub enum Command {
     Run(run::RunArgs),
     /// Redraw every figure from the CSV records under data/ (merging shards).
     Plot(plot::PlotArgs),
+    /// Run every experiment config, redraw every figure and write the results table
+    /// into PAPER_NOTES.md.
+    Reproduce(reproduce::ReproduceArgs),
+    /// Run the readings of the 20-step chunker experiment and write the search table.
+    Search(search::SearchArgs),
     /// Compress a file losslessly with an online predictor stack and an arithmetic coder.
     Compress(compress::CompressArgs),
     /// Restore a file written by `chunker compress`.
@@ -64,6 +71,8 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Bench(args) => bench::run(&args),
         Command::Run(args) => run::execute(args),
         Command::Plot(args) => plot::execute(&args),
+        Command::Reproduce(args) => reproduce::execute(&args),
+        Command::Search(args) => search::execute(args),
         Command::Compress(args) => compress::run(args),
         Command::Decompress(args) => decompress::run(args),
         Command::Trace(args) => trace::run(args),

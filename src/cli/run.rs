@@ -49,6 +49,11 @@ pub struct ExecutionArgs {
     /// Run only shard I of N: the runs whose index mod N is I - 1, e.g. 2/8.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<Shard>,
+
+    /// Delete each experiment's earlier records first (all shards' runs); without it,
+    /// runs already recorded are kept and skipped.
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 impl ExecutionArgs {
@@ -71,6 +76,7 @@ impl ExecutionArgs {
             jobs: self.jobs.unwrap_or_else(runner::default_jobs),
             budget: self.budget(),
             shard: self.shard.unwrap_or(Shard::ALL),
+            fresh: self.fresh,
         }
     }
 }

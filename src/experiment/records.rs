@@ -61,7 +61,7 @@ pub fn summary_header(experiment: &dyn Experiment) -> Vec<String> {
     header
 }
 
-/// How a run ended, as recorded in its summary row.
+/// The end of a run, as recorded in its summary row.
 pub enum Ending<'a> {
     Finished(&'a RunReport),
     Diverged {
@@ -174,7 +174,7 @@ pub fn recorded_runs(dir: &Path) -> Result<Vec<u32>> {
     Ok(runs)
 }
 
-/// What [`merge`] wrote.
+/// The result of [`merge`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Merged {
     pub runs: usize,
@@ -184,8 +184,8 @@ pub struct Merged {
 /// `summary.csv`. Does nothing when no run is recorded.
 ///
 /// # Errors
-/// [`Error::Io`] on read or write failures; [`Error::Malformed`] when two per-run files
-/// have different headers or a curve file is missing beside its summary.
+/// [`Error::Io`] on read or write failures, also when a curve file is missing beside its
+/// summary; [`Error::Malformed`] when two per-run files have different headers.
 pub fn merge(dir: &Path) -> Result<Merged> {
     let runs = recorded_runs(dir)?;
     if runs.is_empty() {
@@ -231,4 +231,23 @@ fn concatenate(paths: &[PathBuf]) -> Result<Vec<u8>> {
         merged.extend_from_slice(body);
     }
     Ok(merged)
+}
+
+/// Deletes the records of the experiment folder `dir`: the per-run files, the merged files
+/// and the sidecar. Other files in the folder are left alone.
+///
+/// # Errors
+/// [`Error::Io`] when something exists but cannot be deleted.
+pub fn remove(dir: &Path) -> Result<()> {
+    let runs = dir.join(RUNS_FOLDER);
+    if runs.is_dir() {
+        fs::remove_dir_all(&runs).map_err(|e| Error::io("delete", &runs, e))?;
+    }
+    for name in [CURVES_FILE, SUMMARY_FILE, SIDECAR_FILE] {
+        let path = dir.join(name);
+        if path.is_file() {
+            fs::remove_file(&path).map_err(|e| Error::io("delete", &path, e))?;
+        }
+    }
+    Ok(())
 }

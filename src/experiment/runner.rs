@@ -13,7 +13,7 @@ use super::sidecar::Sidecar;
 use super::{Budget, Experiment, Progress, RunError};
 use crate::error::{Error, Result};
 
-/// How run seeds derive from the base seed, as recorded in the sidecar.
+/// The rule that derives run seeds from the base seed, as recorded in the sidecar.
 pub const SEED_DERIVATION: &str = "run i uses output i + 1 of SplitMix64 started at the base seed: \
      z = base + (i + 1) * 0x9E3779B97F4A7C15, then the SplitMix64 finalizer";
 
@@ -26,7 +26,7 @@ pub fn derive_seed(base: u64, run: u32) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A fixed 1/N of the runs: shard I of N holds the runs whose index mod N is I - 1.
+/// A fixed 1/N of the runs: shard I of N contains the runs whose index mod N is I - 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// I, from 1.
@@ -73,19 +73,22 @@ impl FromStr for Shard {
     }
 }
 
-/// What the command line may override, and where the records go.
+/// Settings the command line may override, and the folder the records go to.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     /// Runs to do instead of the config's count.
     pub runs: Option<u32>,
     /// Base seed instead of the config's.
     pub seed: Option<u64>,
-    /// The folder that holds one folder per experiment (`data/`).
+    /// The folder that contains one folder per experiment (`data/`).
     pub data_root: PathBuf,
     /// Worker threads, at least 1.
     pub jobs: usize,
     pub budget: Budget,
     pub shard: Shard,
+    /// Delete the experiment's earlier records (every shard's) before planning, instead of
+    /// keeping and skipping the runs they hold.
+    pub fresh: bool,
 }
 
 /// The runs an invocation will do, decided before any of them starts.
@@ -112,15 +115,16 @@ pub struct Outcome {
     pub merged: usize,
 }
 
-/// The number of threads `--jobs` means by default: all cores.
+/// Returns the default of `--jobs`: the number of cores.
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// Decides which runs to do and writes the sidecar.
+/// Decides which runs to do and writes the sidecar, after deleting earlier records when
+/// `options.fresh` is set.
 ///
 /// # Errors
-/// [`Error::InvalidValue`] for `--runs 0`, `--jobs 0`, or a folder that holds runs of a
+/// [`Error::InvalidValue`] for `--runs 0`, `--jobs 0`, or a folder that contains runs of a
 /// different setting; [`Error::Io`] when the sidecar cannot be written.
 pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     let runs = options.runs.unwrap_or_else(|| experiment.default_runs());
@@ -136,6 +140,9 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     }
     let base_seed = options.seed.unwrap_or_else(|| experiment.default_seed());
     let dir = options.data_root.join(experiment.name());
+    if options.fresh {
+        records::remove(&dir)?;
+    }
     let sequences_per_run = experiment.sequence_budget(options.budget);
     let sidecar = Sidecar {
         experiment: experiment.name().to_string(),
@@ -167,8 +174,8 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
 /// A diverged run is recorded with its partial curve and the others continue.
 ///
 /// # Errors
-/// The first [`Error::Io`] or [`Error::Malformed`] a run hit while recording; the other
-/// threads stop taking new runs, and runs already recorded stay valid for a rerun.
+/// The first [`Error::Io`] or [`Error::Malformed`] a run hit while recording. The other
+/// threads then stop taking new runs, and the runs already recorded stay valid for a rerun.
 pub fn execute(
     experiment: &dyn Experiment,
     plan: &Plan,

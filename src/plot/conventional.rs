@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::figure::{self, Figure, Marker, Series};
+use super::figure::{self, Figure, LegendPosition, Marker, Series};
 use super::table::read_table;
 use crate::error::Result;
 use crate::experiment::records::{CURVES_FILE, SIDECAR_FILE, SUMMARY_FILE};
@@ -91,6 +91,10 @@ pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
             })
             .into_iter()
             .collect(),
+        x_range: None,
+        // A mean absolute error of a logistic unit against 0/1 targets lies in [0, 1].
+        y_range: Some((0.0, 1.0)),
+        legend: LegendPosition::LowerLeft,
     };
     let stem = out.join(format!("{name}_target_error"));
     figure::draw(&chart, &stem)?;

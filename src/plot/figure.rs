@@ -13,7 +13,7 @@ use crate::files;
 /// Size of every figure in pixels (SVG user units).
 pub const SIZE: (u32, u32) = (1000, 680);
 
-/// How a series is drawn.
+/// The drawing style of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SeriesKind {
     /// Straight lines between consecutive points, broken at non-finite values.
@@ -21,7 +21,7 @@ pub enum SeriesKind {
     Line,
     /// One dot per point.
     Points,
-    /// A staircase that holds each y until the next x, as for an empirical distribution.
+    /// A staircase that keeps each y until the next x, as for an empirical distribution.
     Steps,
 }
 
@@ -55,6 +55,16 @@ pub enum Marker {
     Point { label: String, x: f64, y: f64 },
 }
 
+/// The corner of the chart that contains the legend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LegendPosition {
+    #[default]
+    UpperRight,
+    UpperLeft,
+    LowerRight,
+    LowerLeft,
+}
+
 /// One chart: what it shows, its axes and its data.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Figure {
@@ -68,13 +78,18 @@ pub struct Figure {
     pub y_log: bool,
     pub series: Vec<Series>,
     pub markers: Vec<Marker>,
+    /// Fixed axis ranges (min, max); `None` fits the data. A range that is empty, not
+    /// finite, or not positive on a log axis is ignored.
+    pub x_range: Option<(f64, f64)>,
+    pub y_range: Option<(f64, f64)>,
+    pub legend: LegendPosition,
 }
 
 /// Draws `figure` into `stem.png` and `stem.svg`, creating the folder if needed.
 ///
 /// Each file is rendered under a temporary name beside its final path and then renamed,
 /// so an interrupted call never leaves a partial figure. Points that cannot be drawn are
-/// skipped and counted in a note under the caption; a figure with no drawable point shows
+/// skipped and counted in a note under the caption. A figure with no drawable point shows
 /// an empty frame with that note.
 ///
 /// # Errors

@@ -4,11 +4,13 @@
 //!
 //! # The generic layer
 //! - [`Figure`] describes one chart: `title`, `caption` (which paper result it reproduces),
-//!   `x_label` and `y_label` (with units), `x_log` / `y_log`, `series` and `markers`.
+//!   `x_label` and `y_label` (with units), `x_log` / `y_log`, `series`, `markers`,
+//!   optional fixed `x_range` / `y_range`, and the `legend` corner ([`LegendPosition`]).
+//!   `Figure { .., ..Figure::default() }` leaves the rest at their defaults.
 //! - [`Series`] is one labelled set of `points: Vec<(f64, f64)>` drawn as
 //!   [`SeriesKind::Line`], [`SeriesKind::Points`] or [`SeriesKind::Steps`]. Lines break at
 //!   NaN or infinite values; points that cannot be drawn (non-finite, or <= 0 on a log axis)
-//!   are skipped and the caption says how many.
+//!   are skipped, and a note under the caption counts them.
 //! - [`Marker`] draws a paper number: a labelled horizontal line, vertical line or point.
 //! - [`draw`]`(&figure, stem)` writes `stem.png` and `stem.svg`, each to a temporary name
 //!   first and then renamed, with the bundled DejaVu Sans font (no system fonts are read).
@@ -37,5 +39,5 @@ pub mod table;
 pub mod trace;
 
 pub use ecdf::ecdf;
-pub use figure::{Figure, Marker, Series, SeriesKind, draw};
+pub use figure::{Figure, LegendPosition, Marker, Series, SeriesKind, draw};
 pub use table::{Table, read_table};

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
-use super::figure::{Figure, Marker, Series, SeriesKind};
+use super::figure::{Figure, LegendPosition, Marker, Series, SeriesKind};
 use super::font::FAMILY;
 
 /// Characters per caption line before it wraps.
@@ -35,8 +35,10 @@ pub fn render<DB: DrawingBackend>(
     let (chart_area, caption_area) =
         root.split_vertically(root.dim_in_pixel().1 as i32 - caption_height);
 
-    let x = axis_range(drawable.xs(), figure.x_log);
-    let y = axis_range(drawable.ys(), figure.y_log);
+    let x = fixed_range(figure.x_range, figure.x_log)
+        .unwrap_or_else(|| axis_range(drawable.xs(), figure.x_log));
+    let y = fixed_range(figure.y_range, figure.y_log)
+        .unwrap_or_else(|| axis_range(drawable.ys(), figure.y_log));
     match (figure.x_log, figure.y_log) {
         (false, false) => chart(&chart_area, figure, &drawable, x, y),
         (true, false) => chart(&chart_area, figure, &drawable, x.log_scale(), y),
@@ -82,6 +84,8 @@ where
         .y_desc(&figure.y_label)
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 15))
+        .x_label_formatter(&|v: &f64| tick_label(*v))
+        .y_label_formatter(&|v: &f64| tick_label(*v))
         .draw()
         .map_err(error)?;
 
@@ -153,7 +157,7 @@ where
             .label_font((FAMILY, 13))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
+            .position(legend_position(figure.legend))
             .draw()
             .map_err(error)?;
     }
@@ -309,6 +313,38 @@ fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
     min - margin..max + margin
 }
 
+fn legend_position(position: LegendPosition) -> SeriesLabelPosition {
+    match position {
+        LegendPosition::UpperRight => SeriesLabelPosition::UpperRight,
+        LegendPosition::UpperLeft => SeriesLabelPosition::UpperLeft,
+        LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
+        LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
+    }
+}
+
+/// A requested axis range, if it can be drawn.
+fn fixed_range(range: Option<(f64, f64)>, log: bool) -> Option<Range<f64>> {
+    let (min, max) = range?;
+    let drawable = min.is_finite() && max.is_finite() && min < max && (!log || min > 0.0);
+    drawable.then_some(min..max)
+}
+
+/// A tick label: whole numbers without a decimal point, others with at most four
+/// significant digits, and very large or small magnitudes in exponent form.
+fn tick_label(value: f64) -> String {
+    let magnitude = value.abs();
+    if value == 0.0 {
+        "0".to_string()
+    } else if !(1e-3..1e7).contains(&magnitude) {
+        format!("{value:.1e}")
+    } else if value.fract() == 0.0 {
+        format!("{}", value as i64)
+    } else {
+        let text = format!("{value:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 /// Splits `text` into lines of at most `width` characters at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -335,13 +371,23 @@ mod tests {
     #[test]
     fn constant_range_is_widened() {
         let range = axis_range(vec![2.0, 2.0], false);
-        assert!(range.start < 2.0 && range.end > 2.0);
+        assert!(range.start < 2.0);
+        assert!(range.end > 2.0);
     }
 
     #[test]
     fn empty_log_range_is_positive() {
         let range = axis_range(vec![f64::NAN, -1.0], true);
-        assert!(range.start > 0.0 && range.end > range.start);
+        assert!(range.start > 0.0);
+        assert!(range.end > range.start);
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick_label(2000.0), "2000");
+        assert_eq!(tick_label(0.25), "0.25");
+        assert_eq!(tick_label(1e8), "1.0e8");
+        assert_eq!(tick_label(0.0), "0");
     }
 
     #[test]
