@@ -28,7 +28,13 @@ pub struct ResultRow {
     pub sequences_to_solve: Vec<u64>,
     pub budget: String,
     pub sequences_per_run: i64,
+    /// Solved and total runs per value of the summary's `algorithm` column, in order of
+    /// first appearance; empty when the summary has no such column.
+    pub by_algorithm: Vec<(String, usize, usize)>,
 }
+
+/// The summary column whose values split the "runs solved" cell, when present.
+pub const GROUP_COLUMN: &str = "algorithm";
 
 /// Reads the row of every experiment folder under `data_root` that has a sidecar and a
 /// summary, in folder-name order.
@@ -60,6 +66,10 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
         .iter()
         .filter(|s| s.as_str() == DIVERGED)
         .count();
+    let by_algorithm = match summary.column(GROUP_COLUMN) {
+        Ok(_) => count_by_group(&summary.texts(GROUP_COLUMN)?, &solved),
+        Err(_) => Vec::new(),
+    };
     let text = |key: &str| {
         side.get(key)
             .and_then(|v| v.as_str())
@@ -78,7 +88,25 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
             .get("sequences_per_run")
             .and_then(toml::Value::as_integer)
             .unwrap_or(0),
+        by_algorithm,
     })
+}
+
+/// Counts solved and total runs per group, groups in order of first appearance.
+fn count_by_group(groups: &[String], solved: &[bool]) -> Vec<(String, usize, usize)> {
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (group, &is_solved) in groups.iter().zip(solved) {
+        let index = match counts.iter().position(|(name, _, _)| name == group) {
+            Some(index) => index,
+            None => {
+                counts.push((group.clone(), 0, 0));
+                counts.len() - 1
+            }
+        };
+        counts[index].1 += usize::from(is_solved);
+        counts[index].2 += 1;
+    }
+    counts
 }
 
 /// Formats the rows as a Markdown table.
@@ -88,11 +116,18 @@ pub fn markdown(rows: &[ResultRow]) -> String {
          |---|---|---|---|---|\n",
     );
     for row in rows {
-        let solved = if row.diverged > 0 {
-            format!("{} of {} ({} diverged)", row.solved, row.runs, row.diverged)
-        } else {
-            format!("{} of {}", row.solved, row.runs)
-        };
+        let mut solved = format!("{} of {}", row.solved, row.runs);
+        if row.by_algorithm.len() > 1 {
+            let parts: Vec<String> = row
+                .by_algorithm
+                .iter()
+                .map(|(name, solved, total)| format!("{name} {solved} of {total}"))
+                .collect();
+            solved.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        if row.diverged > 0 {
+            solved.push_str(&format!(", {} diverged", row.diverged));
+        }
         let sequences = match (
             row.sequences_to_solve.first(),
             row.sequences_to_solve.last(),
@@ -111,7 +146,7 @@ pub fn markdown(rows: &[ResultRow]) -> String {
     out
 }
 
-/// The median of sorted values; the mean of the middle two for an even count.
+/// Formats the median of sorted values, the mean of the middle two for an even count.
 fn median(sorted: &[u64]) -> String {
     let n = sorted.len();
     if n % 2 == 1 {

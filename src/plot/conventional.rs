@@ -63,13 +63,22 @@ pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
         .and_then(|t| t.get("record_every"))
         .and_then(toml::Value::as_integer)
         .unwrap_or(0);
+    let architecture = match config
+        .and_then(|c| c.get("net"))
+        .and_then(|n| n.get("output_feedback"))
+        .and_then(toml::Value::as_bool)
+    {
+        Some(true) => "fully recurrent",
+        Some(false) => "layered",
+        None => "recurrent",
+    };
     let bound = config
         .and_then(|c| c.get("success"))
         .and_then(|s| s.get("error_bound"))
         .and_then(toml::Value::as_float);
 
     let chart = Figure {
-        title: format!("Conventional recurrent net, standard task, lag m = {lag}"),
+        title: format!("Conventional {architecture} net, standard task, lag m = {lag}"),
         caption: format!(
             "Mean absolute error of the target unit at the step where the target is given, over \
              each block of {record_every} training sequences, during online training; one line \
