@@ -53,7 +53,7 @@ pub struct Protocol {
     pub clock: Clock,
 }
 
-/// What a repeat's duration is measured with.
+/// The clock that times each repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clock {
     /// Elapsed real time, as the anchors measure (Python's `time.perf_counter`).
@@ -96,7 +96,8 @@ impl Clock {
 }
 
 impl Protocol {
-    /// The anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5 repeats.
+    /// Returns the anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5
+    /// repeats.
     pub fn standard() -> Self {
         Self {
             warmup_seconds: 0.8,
@@ -107,7 +108,8 @@ impl Protocol {
         }
     }
 
-    /// A smoke run for tests: a few milliseconds per row; its numbers mean nothing.
+    /// Returns a smoke-run protocol for tests: a few milliseconds per row, so its numbers
+    /// are not measurements.
     pub fn quick() -> Self {
         Self {
             warmup_seconds: 0.002,
@@ -157,7 +159,7 @@ impl Workload {
     }
 }
 
-/// The anchors' configurations, in the order they print.
+/// Lists the anchors' configurations in the order they print.
 pub fn standard_workloads() -> Vec<Workload> {
     let mut rows: Vec<Workload> = [(8, 16, 24), (32, 64, 100), (64, 256, 100)]
         .into_iter()
@@ -329,7 +331,8 @@ pub fn target_percent(workload: &Workload) -> Option<f64> {
     }
 }
 
-/// The anchors' net: one-hot input and output of `alphabet` symbols, tanh, softmax.
+/// Returns the anchors' net: one-hot input and output of `alphabet` symbols, tanh hidden
+/// units, softmax outputs.
 pub fn anchor_shape(alphabet: usize, hidden: usize) -> NetShape {
     NetShape {
         inputs: alphabet,
@@ -394,7 +397,7 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
     })
 }
 
-/// A random symbol sequence of `len` symbols from `alphabet`.
+/// Draws `len` symbols uniformly from `alphabet`.
 fn random_symbols<R: Rng>(alphabet: usize, len: usize, rng: &mut R) -> Vec<usize> {
     (0..len).map(|_| rng.random_range(0..alphabet)).collect()
 }

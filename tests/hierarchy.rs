@@ -14,6 +14,7 @@ fn level(hidden: usize) -> LevelSpec {
         weight_range: 0.2,
         learning_rate: 1.0,
         training: Training::TruncatedBptt { horizon: 3 },
+        symbol_loss: true,
     }
 }
 
@@ -27,6 +28,8 @@ fn spec(symbols: usize, time_code: TimeCode) -> HierarchySpec {
         levels: vec![level(0), level(2)],
         max_levels: 3,
         plateau: None,
+        sequence_starts_unexpected: false,
+        reset_at_sequence_start: false,
     }
 }
 
@@ -34,6 +37,7 @@ fn observe(symbol: usize) -> Observation {
     Observation {
         symbol,
         target: None,
+        sequence_start: false,
     }
 }
 
@@ -156,6 +160,7 @@ fn target_output_comes_from_top_level() {
         .step(Observation {
             symbol: 1,
             target: Some(1.0),
+            sequence_start: false,
         })
         .unwrap();
     assert_eq!(

@@ -144,11 +144,16 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         curve_every: args.sequences,
     };
 
+    // Jobs run in reading order; whenever the readings up to some point are complete, the
+    // tables are rewritten with them, so a long search leaves usable files as it goes.
     let runs = args.runs as usize;
     let jobs = chosen.len() * runs;
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Option<RunOutcome>>>> = Mutex::new(vec![None; jobs]);
-    let finished = AtomicUsize::new(0);
+    let progress = Mutex::new(Progress {
+        results: vec![None; jobs],
+        readings_written: 0,
+        failure: None,
+    });
     std::thread::scope(|scope| {
         for _ in 0..args.threads.min(jobs) {
             scope.spawn(|| {
@@ -169,44 +174,78 @@ pub fn execute(args: SearchArgs) -> Result<()> {
                         &mut |_| {},
                     )
                     .ok();
-                    results
+                    let mut state = progress
                         .lock()
-                        .expect("no worker panics while holding the lock")[job] = Some(outcome);
-                    let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                    if done.is_multiple_of(runs) || done == jobs {
-                        eprintln!("search: {done} of {jobs} runs done");
+                        .expect("no worker panics while holding the lock");
+                    state.results[job] = Some(outcome);
+                    let complete = state
+                        .results
+                        .chunks(runs)
+                        .take_while(|c| c.iter().all(Option::is_some))
+                        .count();
+                    if complete > state.readings_written {
+                        for reading in &chosen[state.readings_written..complete] {
+                            eprintln!("search: reading {} done", reading.reading.name);
+                        }
+                        state.readings_written = complete;
+                        if let Err(error) = write_outputs(&args, &chosen, &state.results, complete)
+                        {
+                            state.failure.get_or_insert(error);
+                        }
                     }
                 }
             });
         }
     });
-    let results: Vec<Option<RunOutcome>> = results
+    let state = progress
         .into_inner()
-        .expect("no worker panics while holding the lock")
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect();
+        .expect("no worker panics while holding the lock");
+    if let Some(error) = state.failure {
+        return Err(error);
+    }
 
-    let mut table = csv::Writer::from_writer(Vec::new());
-    let mut per_run = csv::Writer::from_writer(Vec::new());
-    write_headers(&mut table, &mut per_run)?;
     println!(
         "{:<34} {:>4} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
         "reading", "runs", "<5000", "<35000", "median", "frozen<5k", "frozen<35k", "median"
     );
-    for (r, reading) in chosen.iter().map(|e| &e.reading).enumerate() {
-        let outcomes = &results[r * runs..(r + 1) * runs];
-        let row = summarize(outcomes);
-        print_row(&reading.name, &row);
-        write_row(&mut table, reading, &row)?;
+    for (r, entry) in chosen.iter().enumerate() {
+        let outcomes: Vec<Option<RunOutcome>> = state.results[r * runs..(r + 1) * runs]
+            .iter()
+            .map(|o| o.clone().flatten())
+            .collect();
+        print_row(&entry.reading.name, &summarize(&outcomes));
+    }
+    Ok(())
+}
+
+/// The results of a search in progress: per job, `None` until it ran, then the outcome
+/// (`None` inside for a diverged run).
+struct Progress {
+    results: Vec<Option<Option<RunOutcome>>>,
+    readings_written: usize,
+    failure: Option<Error>,
+}
+
+/// Writes search.csv, runs.csv and the sidecar for the first `complete` readings.
+fn write_outputs(
+    args: &SearchArgs,
+    chosen: &[Entry],
+    results: &[Option<Option<RunOutcome>>],
+    complete: usize,
+) -> Result<()> {
+    let runs = args.runs as usize;
+    let mut table = csv::Writer::from_writer(Vec::new());
+    let mut per_run = csv::Writer::from_writer(Vec::new());
+    write_headers(&mut table, &mut per_run)?;
+    for (r, entry) in chosen.iter().take(complete).enumerate() {
+        let outcomes: Vec<Option<RunOutcome>> = results[r * runs..(r + 1) * runs]
+            .iter()
+            .map(|o| o.clone().flatten())
+            .collect();
+        write_row(&mut table, &entry.reading, &summarize(&outcomes))?;
         for (i, outcome) in outcomes.iter().enumerate() {
-            write_run(
-                &mut per_run,
-                reading,
-                i,
-                args.seed.wrapping_add(i as u64),
-                outcome,
-            )?;
+            let seed = args.seed.wrapping_add(i as u64);
+            write_run(&mut per_run, &entry.reading, i, seed, outcome)?;
         }
     }
 
@@ -219,16 +258,18 @@ pub fn execute(args: SearchArgs) -> Result<()> {
     };
     write("search.csv", table)?;
     write("runs.csv", per_run)?;
+    let names: Vec<&str> = chosen.iter().map(|e| e.reading.name.as_str()).collect();
     let sidecar = format!(
-        "# Written by chunker {} `chunker search`. Built-in readings run the standard task with\n# m = 20 and the default success test; a config reading runs its own.\nruns = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nconfig = {:?}\ndefault_success = {:?}\n",
+        "# Written by chunker {} `chunker search`. Built-in readings run the standard task with\n\
+         # m = 20 and the default success test; a config reading runs its own.\n\
+         runs = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nreadings_complete = {}\n\
+         config = {:?}\ndefault_success = {:?}\n",
         env!("CARGO_PKG_VERSION"),
         args.runs,
         args.sequences,
         args.seed,
-        chosen
-            .iter()
-            .map(|e| e.reading.name.as_str())
-            .collect::<Vec<_>>(),
+        names,
+        complete,
         args.config
             .as_ref()
             .map(|p| p.display().to_string())

@@ -9,7 +9,7 @@
 //!   gh_(t-1) = W_hh^T dz_t,  gy_(t-1) = W_yy^T da_t + W_hy^T dz_t
 //! and every weight gradient is the outer product of its receiving delta with its input.
 
-use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip, s};
 
 use super::activation::OutputActivation;
@@ -83,7 +83,7 @@ pub fn backward<'a, F>(
             s.da.view_mut(),
         );
 
-        general_mat_vec_mul(1.0, &p.w_yh.t(), &s.da, 1.0, &mut s.gh);
+        kernels::mat_t_vec_add_view(p.w_yh.view(), s.da.view(), s.gh.view_mut());
         let f = shape.hidden_activation;
         Zip::from(&mut s.dz)
             .and(&view.state.h)
@@ -103,10 +103,12 @@ pub fn backward<'a, F>(
             add_outer(&mut grad.w_hy, s.dz.view(), view.prev.y.view());
         }
 
-        general_mat_vec_mul(1.0, &p.w_hh.t(), &s.dz, 0.0, &mut s.gh);
+        s.gh.fill(0.0);
+        kernels::mat_t_vec_add_view(p.w_hh.view(), s.dz.view(), s.gh.view_mut());
         if shape.output_feedback {
-            general_mat_vec_mul(1.0, &p.w_yy.t(), &s.da, 0.0, &mut s.gy);
-            general_mat_vec_mul(1.0, &p.w_hy.t(), &s.dz, 1.0, &mut s.gy);
+            s.gy.fill(0.0);
+            kernels::mat_t_vec_add_view(p.w_yy.view(), s.da.view(), s.gy.view_mut());
+            kernels::mat_t_vec_add_view(p.w_hy.view(), s.dz.view(), s.gy.view_mut());
         }
     }
 }
@@ -281,7 +283,10 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
     let p = &net.params;
     let steps = inputs.nrows();
     let f = shape.hidden_activation;
-    let w_hh = p.w_hh.as_slice().expect("bptt_into checked the layout of W_hh");
+    let w_hh = p
+        .w_hh
+        .as_slice()
+        .expect("bptt_into checked the layout of W_hh");
 
     // W_yh^T da_t for all t at once: (T x O) (O x H).
     general_mat_mul(1.0, &s.deltas, &p.w_yh, 0.0, &mut s.dz);

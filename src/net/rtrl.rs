@@ -10,11 +10,12 @@
 //! Without output feedback the outputs are not recurrent: only the hidden-side weights are
 //! tracked (N = H (I + H + 1)), and the output weights get their gradient directly.
 
-use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::linalg::general_mat_vec_mul;
 use ndarray::{Array1, Array2, ArrayView1, Zip};
 
 use super::activation::OutputActivation;
 use super::forward::{Net, State};
+use super::kernels;
 use super::learner::OnlineLearner;
 use super::params::{NetShape, Params, TENSOR_NAMES};
 
@@ -127,6 +128,14 @@ impl Rtrl {
     }
 }
 
+/// out += m^T x. Shapes: `m` is R x C, `x` is R, `out` is C.
+fn transposed_mat_vec_add(m: &Array2<f64>, x: &ArrayView1<f64>, out: &mut Array1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => kernels::mat_t_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m.t(), x, 1.0, out),
+    }
+}
+
 /// The tracked tensors in [`TENSOR_NAMES`] order with their offsets in the flat vector.
 fn layout(shape: &NetShape) -> Vec<Block> {
     let (i, h, o) = (shape.inputs, shape.hidden, shape.outputs);
@@ -174,9 +183,9 @@ impl OnlineLearner for Rtrl {
 
         // Hidden sensitivities: W_hh P_h + W_hy P_y + immediate term, rows scaled by f'.
         let mut z = std::mem::take(&mut self.scratch);
-        general_mat_mul(1.0, &p.w_hh, &self.p_h, 0.0, &mut z);
+        kernels::mat_mul(p.w_hh.view(), self.p_h.view(), &mut z, false);
         if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_hy, &self.p_y, 1.0, &mut z);
+            kernels::mat_mul(p.w_hy.view(), self.p_y.view(), &mut z, true);
         }
         self.add_immediate(&mut z, false);
         for (mut row, &hk) in z.rows_mut().into_iter().zip(&self.state.h) {
@@ -185,8 +194,8 @@ impl OnlineLearner for Rtrl {
         self.scratch = std::mem::replace(&mut self.p_h, z);
 
         if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_yh, &self.p_h, 0.0, &mut self.a_sens);
-            general_mat_mul(1.0, &p.w_yy, &self.p_y, 1.0, &mut self.a_sens);
+            kernels::mat_mul(p.w_yh.view(), self.p_h.view(), &mut self.a_sens, false);
+            kernels::mat_mul(p.w_yy.view(), self.p_y.view(), &mut self.a_sens, true);
             let mut a_sens = std::mem::take(&mut self.a_sens);
             self.add_immediate(&mut a_sens, true);
             self.a_sens = a_sens;
@@ -221,7 +230,8 @@ impl OnlineLearner for Rtrl {
         let shape = &net.shape;
         self.grad.fill_zero();
         if shape.output_feedback {
-            general_mat_vec_mul(1.0, &self.a_sens.t(), &delta, 0.0, &mut self.flat_grad);
+            self.flat_grad.fill(0.0);
+            transposed_mat_vec_add(&self.a_sens, &delta, &mut self.flat_grad);
         } else {
             general_mat_vec_mul(
                 1.0,
@@ -230,13 +240,9 @@ impl OnlineLearner for Rtrl {
                 0.0,
                 &mut self.hidden_grad,
             );
-            general_mat_vec_mul(
-                1.0,
-                &self.p_h.t(),
-                &self.hidden_grad,
-                0.0,
-                &mut self.flat_grad,
-            );
+            // flat_grad = P_h^T hidden_grad, reading P_h by rows.
+            self.flat_grad.fill(0.0);
+            transposed_mat_vec_add(&self.p_h, &self.hidden_grad.view(), &mut self.flat_grad);
             let g = &mut self.grad;
             for (mut row, &e) in g.w_yh.rows_mut().into_iter().zip(&delta) {
                 row.scaled_add(e, &self.state.h);

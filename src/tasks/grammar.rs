@@ -44,7 +44,7 @@ impl GrammarTask {
         }
         if runs == 0 {
             return Err(Error::invalid(
-                "task.runs",
+                "task.body_runs",
                 runs,
                 "expected at least 1 run per body",
             ));

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Print the Markdown tables of BENCHMARKS.md from one folder written by
+scripts/bench_vs_anchors.sh: for each clock (wall, cpu_time), the numpy anchors
+(numpy_CLOCK.json, rtrl_numpy_CLOCK.json) beside `chunker bench --json`
+(chunker_CLOCK.json). Standard library only.
+
+Usage: python3 scripts/bench_table.py bench-results
+"""
+import json
+import os
+import sys
+
+
+def load(folder, name):
+    with open(os.path.join(folder, name)) as f:
+        return json.load(f)
+
+
+def anchor_rates(numpy_rows, row):
+    """Median steps/s of the float64, one-thread numpy rows of the row's configuration."""
+    rates = {}
+    for r in numpy_rows:
+        is_rtrl = r["impl"] == "rtrl"
+        if r["threads"] != 1 or r["dtype"] != "float64" or is_rtrl != (row["algorithm"] == "rtrl"):
+            continue
+        if r["V"] == row["alphabet"] and r["H"] == row["hidden"] and (is_rtrl or r["T"] == row["length"]):
+            rates[r["impl"]] = r["steps_per_s"]["median"]
+    return rates
+
+
+def table(folder, clock):
+    numpy_rows = (load(folder, f"numpy_{clock}.json")["rows"]
+                  + load(folder, f"rtrl_numpy_{clock}.json")["rows"])
+    print("| algorithm | alphabet | hidden | length | numpy karpathy | numpy opt / rtrl "
+          "| chunker (min, max) | chunker / fastest numpy | GFLOP/s | % of 39.1 | target % | met |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in load(folder, f"chunker_{clock}.json"):
+        rates = anchor_rates(numpy_rows, row)
+        karpathy = f"{rates['karpathy']:,.0f}" if "karpathy" in rates else "-"
+        other = rates.get("opt", rates.get("rtrl"))
+        target = row["target_percent_of_peak"]
+        met = "-" if target is None else ("yes" if row["percent_of_peak"] >= target else "no")
+        length = "-" if row["length"] is None else row["length"]
+        print(f"| {row['algorithm']} | {row['alphabet']} | {row['hidden']} | {length} "
+              f"| {karpathy} | {other:,.0f} "
+              f"| {row['steps_per_second']:,.0f} ({row['steps_per_second_min']:,.0f}, "
+              f"{row['steps_per_second_max']:,.0f}) | {row['steps_per_second'] / max(rates.values()):.1f}x "
+              f"| {row['gflops']:.2f} | {row['percent_of_peak']:.1f} "
+              f"| {'-' if target is None else f'{target:.0f}'} | {met} |")
+
+
+def main():
+    folder = sys.argv[1] if len(sys.argv) > 1 else "bench-results"
+    for clock, title in (("wall", "Wall clock (the anchors' protocol as published)"),
+                         ("cpu_time", "Thread CPU time (both sides)")):
+        print(f"#### {title}\n")
+        table(folder, clock)
+        print()
+
+
+if __name__ == "__main__":
+    main()
