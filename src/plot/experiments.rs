@@ -27,6 +27,7 @@ pub enum FolderResult {
 pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<PathBuf>>> {
     match kind {
         "conventional" => Some(super::conventional::draw(dir, out)),
+        "hierarchy" => Some(super::hierarchy::draw(dir, out)),
         _ => None,
     }
 }
