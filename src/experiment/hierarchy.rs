@@ -150,7 +150,7 @@ pub struct Config {
     pub success: SuccessConfig,
 }
 
-/// What the paper reports for the experiment.
+/// The paper's result for the experiment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaperConfig {

@@ -90,7 +90,7 @@ impl Records {
     }
 }
 
-/// Ticks of each level against training sequences, all runs, log y axis.
+/// Draws the ticks of each level against training sequences, all runs, log y axis.
 fn draw_ticks(records: &Records, out: &Path) -> Result<PathBuf> {
     let models = records.curves.texts("model")?;
     let runs = records.curves.integers("run")?;
@@ -138,7 +138,7 @@ fn draw_ticks(records: &Records, out: &Path) -> Result<PathBuf> {
     Ok(stem)
 }
 
-/// The fraction of runs solved within n sequences, hierarchy against conventional net.
+/// Draws the fraction of runs solved within n sequences, hierarchy against conventional net.
 fn draw_sequences_to_solve(records: &Records, out: &Path) -> Result<PathBuf> {
     let [hierarchy, conventional] = records.solve_counts()?;
     let mut series = Vec::new();
@@ -197,8 +197,9 @@ fn draw_sequences_to_solve(records: &Records, out: &Path) -> Result<PathBuf> {
     Ok(stem)
 }
 
-/// Sequences to solve against the lag for every hierarchy experiment under `data_root`,
-/// log axes; runs that did not solve are drawn at their budget as a separate series.
+/// Draws sequences to solve against the lag for every hierarchy experiment under
+/// `data_root`, on log axes. Runs that did not solve are drawn at their budget as a
+/// separate series.
 fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
     let mut folders: Vec<PathBuf> = fs::read_dir(data_root)
         .map_err(|e| Error::io("read", data_root, e))?
