@@ -28,6 +28,7 @@ pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<
     match kind {
         "conventional" => Some(super::conventional::draw(dir, out)),
         "collapse" => Some(super::collapse::draw(dir, out)),
+        "hierarchy" => Some(super::hierarchy::draw(dir, out)),
         _ => None,
     }
 }
