@@ -41,7 +41,13 @@ pub fn mat_mul(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut Array2<f64>, accu
         {
             // SAFETY: the CPU supports AVX-512F, checked above; the slices are row-major
             // with the shapes checked above.
-            unsafe { avx512::mat_mul(a, b, c, (m, k, n), accumulate, None) };
+            unsafe {
+                let store = avx512::Store {
+                    accumulate,
+                    scale: None,
+                };
+                avx512::mat_mul(a, b, c, (m, k, n), store);
+            }
             return;
         }
     }
@@ -78,7 +84,13 @@ pub fn mat_mul_scaled_rows(
         {
             // SAFETY: the CPU supports AVX-512F, checked above; the slices are row-major
             // with the shapes checked above.
-            unsafe { avx512::mat_mul(a, b, c, (m, k, n), false, Some(s)) };
+            unsafe {
+                let store = avx512::Store {
+                    accumulate: false,
+                    scale: Some(s),
+                };
+                avx512::mat_mul(a, b, c, (m, k, n), store);
+            }
             return;
         }
     }
@@ -479,6 +491,13 @@ mod x86 {
 mod avx512 {
     use std::arch::x86_64::*;
 
+    /// How a product is written into c: added to it or overwriting it, rows scaled or not.
+    #[derive(Clone, Copy)]
+    pub struct Store<'a> {
+        pub accumulate: bool,
+        pub scale: Option<&'a [f64]>,
+    }
+
     /// c (+)= diag(scale) a b for row-major slices, no scaling without `scale`; shapes
     /// (M, K, N) as in [`super::mat_mul`].
     ///
@@ -490,19 +509,18 @@ mod avx512 {
         b: &[f64],
         c: &mut [f64],
         shape: (usize, usize, usize),
-        accumulate: bool,
-        scale: Option<&[f64]>,
+        store: Store,
     ) {
         let m = shape.0;
         let mut i = 0;
         while i < m {
             if m - i >= 8 {
                 // SAFETY: rows i .. i + 8 exist; the caller's contract covers the rest.
-                unsafe { rows::<8>(a, b, c, shape, i, accumulate, scale) };
+                unsafe { rows::<8>(a, b, c, shape, i, store) };
                 i += 8;
             } else {
                 // SAFETY: row i exists.
-                unsafe { rows::<1>(a, b, c, shape, i, accumulate, scale) };
+                unsafe { rows::<1>(a, b, c, shape, i, store) };
                 i += 1;
             }
         }
@@ -517,23 +535,22 @@ mod avx512 {
         c: &mut [f64],
         shape: (usize, usize, usize),
         i: usize,
-        accumulate: bool,
-        scale: Option<&[f64]>,
+        store: Store,
     ) {
         let n = shape.2;
         let mut j = 0;
         // SAFETY (all tiles): the tiles cover columns j .. n only, and masked lanes past
         // column n are neither loaded nor stored.
         while j + 16 <= n {
-            unsafe { tile::<R, 2>(a, b, c, shape, (i, j), 0xff, accumulate, scale) };
+            unsafe { tile::<R, 2>(a, b, c, shape, (i, j), 0xff, store) };
             j += 16;
         }
         let rest = n - j;
         let mask = |lanes: usize| ((1u16 << lanes) - 1) as __mmask8;
         match rest {
             0 => {}
-            1..=8 => unsafe { tile::<R, 1>(a, b, c, shape, (i, j), mask(rest), accumulate, scale) },
-            _ => unsafe { tile::<R, 2>(a, b, c, shape, (i, j), mask(rest - 8), accumulate, scale) },
+            1..=8 => unsafe { tile::<R, 1>(a, b, c, shape, (i, j), mask(rest), store) },
+            _ => unsafe { tile::<R, 2>(a, b, c, shape, (i, j), mask(rest - 8), store) },
         }
     }
 
@@ -548,9 +565,9 @@ mod avx512 {
         (_, k, n): (usize, usize, usize),
         (i, j): (usize, usize),
         last: __mmask8,
-        accumulate: bool,
-        scale: Option<&[f64]>,
+        store: Store,
     ) {
+        let Store { accumulate, scale } = store;
         let masks: [__mmask8; V] = std::array::from_fn(|v| if v + 1 == V { last } else { 0xff });
         let mut acc = [[_mm512_setzero_pd(); V]; R];
         for kk in 0..k {
