@@ -1,11 +1,13 @@
-//! Vector kernels of the per-step work that cannot be batched over a sequence: the
-//! matrix-vector products of the recurrence, and exp and tanh over a slice.
+//! Vector kernels of the training hot paths: the matrix-vector products of the
+//! recurrence (which cannot be batched over a sequence), the short, wide matrix product of
+//! RTRL's sensitivity update, and exp and tanh over a slice.
 //!
 //! The CPU's features are checked at run time, so one binary runs on any x86-64 CPU. With
 //! AVX2 and FMA the kernels use 256-bit fused multiply-adds, and the matrix product uses
-//! AVX-512 where present. Elsewhere they use portable loops. The two paths round differently, so results are bit-identical on one
-//! machine but may differ in the last bits between a machine with FMA and one without,
-//! as for the GEMMs of the `matrixmultiply` crate.
+//! AVX-512 where present. Elsewhere they use portable loops. The paths round differently,
+//! so results are bit-identical on one machine but may differ in the last bits between
+//! machines with and without these instructions, as for the GEMMs of the
+//! `matrixmultiply` crate.
 
 use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1};
