@@ -8,6 +8,15 @@ pub mod gradients;
 
 use crate::error::Result;
 
+pub mod plot;
+pub mod progress;
+pub mod reproduce;
+pub mod run;
+pub mod search;
+pub mod compress;
+pub mod decompress;
+pub mod trace;
+
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
 #[command(name = "chunker", version, about)]
@@ -22,6 +31,21 @@ pub enum Command {
     Gradients(gradients::GradientsArgs),
     /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
     Bench(bench::BenchArgs),
+    /// Run one experiment config and record its runs under data/NAME/.
+    Run(run::RunArgs),
+    /// Redraw every figure from the CSV records under data/ (merging shards).
+    Plot(plot::PlotArgs),
+    /// Run every experiment config, redraw every figure and write the results table
+    /// into PAPER_NOTES.md.
+    Reproduce(reproduce::ReproduceArgs),
+    /// Run the readings of the 20-step chunker experiment and write the search table.
+    Search(search::SearchArgs),
+    /// Compress a file losslessly with an online predictor stack and an arithmetic coder.
+    Compress(compress::CompressArgs),
+    /// Restore a file written by `chunker compress`.
+    Decompress(decompress::DecompressArgs),
+    /// Show which inputs each level of a predictor stack found unexpected.
+    Trace(trace::TraceArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -45,6 +69,13 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Gradients(args) => gradients::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Run(args) => run::execute(args),
+        Command::Plot(args) => plot::execute(&args),
+        Command::Reproduce(args) => reproduce::execute(&args),
+        Command::Search(args) => search::execute(args),
+        Command::Compress(args) => compress::run(args),
+        Command::Decompress(args) => decompress::run(args),
+        Command::Trace(args) => trace::run(args),
     }
 }
 

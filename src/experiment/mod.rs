@@ -122,4 +122,11 @@ pub trait Experiment: Sync {
     ) -> Result<RunReport, RunError>;
 }
 
+pub mod config;
+pub mod conventional;
+pub mod records;
+pub mod hierarchy;
 pub mod registry;
+pub mod runner;
+pub mod sidecar;
+pub mod table;

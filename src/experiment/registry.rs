@@ -11,7 +11,11 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// The kinds of experiment a config may name.
-pub const KINDS: &[&str] = &[];
+pub const KINDS: &[&str] = &[
+    "conventional",
+    "hierarchy",
+    "collapse",
+];
 
 /// Loads and validates the experiment config at `path`.
 ///
@@ -20,15 +24,23 @@ pub const KINDS: &[&str] = &[];
 /// has no valid `kind`; the kind's own errors for its keys and values.
 pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
     let bytes = files::read(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::Malformed { path: path.into(), message: "not UTF-8 text".into() })?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::Malformed {
+        path: path.into(),
+        message: "not UTF-8 text".into(),
+    })?;
     let table: toml::Table = text
         .parse()
-        .map_err(|e: toml::de::Error| Error::Malformed { path: path.into(), message: e.to_string() })?;
+        .map_err(|e: toml::de::Error| Error::Malformed {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Malformed { path: path.into(), message: "no file name".into() })?;
+        .ok_or_else(|| Error::Malformed {
+            path: path.into(),
+            message: "no file name".into(),
+        })?;
     let kind = match table.get("kind") {
         Some(toml::Value::String(kind)) => kind.as_str(),
         Some(other) => {
@@ -44,16 +56,14 @@ pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
             });
         }
     };
-    #[allow(clippy::match_single_binding)]
     match kind {
-        // Each kind adds one arm here, e.g.
-        // "conventional" => crate::experiment::conventional::from_toml(&name, &text, path),
-        other => {
-            let _ = (&name, &text);
-            Err(Error::Malformed {
-                path: path.into(),
-                message: format!("unknown kind {other:?}; expected one of {KINDS:?}"),
-            })
-        }
+        // Each kind adds one arm here.
+        "conventional" => super::conventional::from_toml(&name, &text, path),
+        "hierarchy" => super::hierarchy::from_toml(&name, &text, path),
+        "collapse" => crate::collapse::experiment::from_toml(&name, &text, path),
+        other => Err(Error::Malformed {
+            path: path.into(),
+            message: format!("unknown kind {other:?}; expected one of {KINDS:?}"),
+        }),
     }
 }

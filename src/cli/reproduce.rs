@@ -1,0 +1,102 @@
+//! `chunker reproduce`: runs every experiment config at the papers' settings, redraws every
+//! figure, and writes the results table into PAPER_NOTES.md.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+
+use super::plot::{self, PlotArgs};
+use super::run::{ExecutionArgs, run_and_report};
+use crate::error::{Error, Result};
+use crate::experiment::{registry, table};
+
+/// Arguments of `chunker reproduce`.
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
+
+    /// Folder of experiment configs; every `*.toml` in it is run, in name order.
+    #[arg(long, default_value = "experiments")]
+    pub experiments: PathBuf,
+
+    /// Folder that receives one folder of records per experiment.
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+
+    /// Folder that receives the figures.
+    #[arg(long, default_value = "figures")]
+    pub figures: PathBuf,
+
+    /// The notes file whose generated results section is rewritten.
+    #[arg(long, default_value = "PAPER_NOTES.md")]
+    pub notes: PathBuf,
+}
+
+/// Runs, plots and tabulates every experiment.
+///
+/// A diverged run is reported and the other runs and experiments continue.
+///
+/// # Errors
+/// The first config, recording, figure or notes error.
+pub fn execute(args: &ReproduceArgs) -> Result<()> {
+    let started = Instant::now();
+    let configs = config_files(&args.experiments)?;
+    let mut diverged = 0;
+    for config in &configs {
+        let experiment = registry::load(config)?;
+        let options = args.execution.options(args.data.clone(), None, None);
+        let (_, outcome) = run_and_report(experiment.as_ref(), &options)?;
+        diverged += outcome.diverged.len();
+    }
+
+    plot::execute(&PlotArgs {
+        data: args.data.clone(),
+        out: args.figures.clone(),
+    })?;
+
+    let rows = table::collect_rows(&args.data)?;
+    table::update_notes(&args.notes, &command_line(args), &table::markdown(&rows))?;
+    println!("wrote the results table into {}", args.notes.display());
+    if diverged > 0 {
+        eprintln!("note: {diverged} runs diverged; see the summary.csv files");
+    }
+    eprintln!(
+        "reproduce: {} experiments in {:.0} s",
+        configs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Returns the command that regenerates the table, as written above it.
+fn command_line(args: &ReproduceArgs) -> String {
+    let budget = if args.execution.quick {
+        " --quick"
+    } else if args.execution.full {
+        " --full"
+    } else {
+        ""
+    };
+    format!("chunker reproduce{budget}")
+}
+
+/// Lists the `*.toml` files of `folder`, sorted by name.
+fn config_files(folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut configs: Vec<PathBuf> = fs::read_dir(folder)
+        .map_err(|e| Error::io("read", folder, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    configs.sort();
+    if configs.is_empty() {
+        return Err(Error::invalid(
+            "--experiments",
+            folder.display(),
+            "expected a folder with at least one experiment config (*.toml)",
+        ));
+    }
+    Ok(configs)
+}

@@ -1,0 +1,138 @@
+//! `chunker run`: runs one experiment config, writing its records under `data/NAME/`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::progress::StderrProgress;
+use crate::error::{Error, Result};
+use crate::experiment::runner::{self, Outcome, Plan, RunOptions, Shard};
+use crate::experiment::{Budget, Experiment, registry};
+
+/// Arguments of `chunker run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The experiment config, e.g. experiments/standard_task_conventional_m4.toml.
+    pub config: PathBuf,
+
+    /// Number of runs (default: the config's `run.runs`).
+    #[arg(long)]
+    pub runs: Option<u32>,
+
+    /// Base seed that run seeds derive from (default: the config's `run.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// Folder that receives one folder per experiment.
+    #[arg(long, default_value = "data")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
+}
+
+/// Budget, threads and shard, shared by `run` and `reproduce`.
+#[derive(Debug, Args)]
+pub struct ExecutionArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+
+    /// CI-sized budgets (the config's `budget.quick`).
+    #[arg(long, conflicts_with = "full")]
+    pub quick: bool,
+
+    /// The papers' complete budgets (the config's `budget.full`), however long they take.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Run only shard I of N: the runs whose index mod N is I - 1, e.g. 2/8.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    /// Delete each experiment's earlier records first (all shards' runs); without it,
+    /// runs already recorded are kept and skipped.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+impl ExecutionArgs {
+    pub fn budget(&self) -> Budget {
+        if self.quick {
+            Budget::Quick
+        } else if self.full {
+            Budget::Full
+        } else {
+            Budget::Default
+        }
+    }
+
+    /// Run options for the data root `out`.
+    pub fn options(&self, out: PathBuf, runs: Option<u32>, seed: Option<u64>) -> RunOptions {
+        RunOptions {
+            runs,
+            seed,
+            data_root: out,
+            jobs: self.jobs.unwrap_or_else(runner::default_jobs),
+            budget: self.budget(),
+            shard: self.shard.unwrap_or(Shard::ALL),
+            fresh: self.fresh,
+        }
+    }
+}
+
+fn parse_shard(text: &str) -> std::result::Result<Shard, String> {
+    text.parse().map_err(|error: Error| error.to_string())
+}
+
+/// Runs the config and merges its records.
+///
+/// # Errors
+/// Loading, planning and recording errors; [`Error::RunsFailed`] after the merge when a
+/// run diverged.
+pub fn execute(args: RunArgs) -> Result<()> {
+    let experiment = registry::load(&args.config)?;
+    let options = args.execution.options(args.out, args.runs, args.seed);
+    let (_, outcome) = run_and_report(experiment.as_ref(), &options)?;
+    if outcome.diverged.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::RunsFailed {
+            experiment: experiment.name().to_string(),
+            failed: outcome.diverged.len(),
+            total: outcome.merged,
+        })
+    }
+}
+
+/// Runs one experiment with a progress display and prints what happened.
+///
+/// # Errors
+/// As for [`runner::plan`] and [`runner::execute`].
+pub fn run_and_report(
+    experiment: &dyn Experiment,
+    options: &RunOptions,
+) -> Result<(Plan, Outcome)> {
+    let plan = runner::plan(experiment, options)?;
+    let name = experiment.name();
+    eprintln!(
+        "{name}: {} runs to do, {} already recorded, {} sequences each, {} threads",
+        plan.todo.len(),
+        plan.skipped.len(),
+        plan.sequences_per_run,
+        options.jobs
+    );
+    let progress = StderrProgress::new(name, plan.runs, plan.todo.len(), plan.sequences_per_run);
+    let outcome = runner::execute(experiment, &plan, options, &progress);
+    progress.finish();
+    let outcome = outcome?;
+    for (run, message) in &outcome.diverged {
+        eprintln!("{name}: run {run} diverged: {message}");
+    }
+    println!(
+        "{name}: {} runs recorded in {}",
+        outcome.merged,
+        plan.dir.display()
+    );
+    Ok((plan, outcome))
+}

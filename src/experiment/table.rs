@@ -1,0 +1,194 @@
+//! The results table of PAPER_NOTES.md: one row per experiment folder under `data/`, our
+//! numbers (from `summary.csv`) beside the paper's (from the `run.toml` sidecar), written
+//! between the marker comments of the generated section.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::records::{DIVERGED, SIDECAR_FILE, SUMMARY_FILE};
+use super::sidecar;
+use crate::error::{Error, Result};
+use crate::files;
+use crate::plot::read_table;
+
+/// The line that opens the generated section of PAPER_NOTES.md.
+pub const BEGIN_MARKER: &str = "<!-- results:begin -->";
+/// The line that closes it.
+pub const END_MARKER: &str = "<!-- results:end -->";
+
+/// One experiment's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultRow {
+    pub experiment: String,
+    pub paper: String,
+    pub runs: usize,
+    pub solved: usize,
+    pub diverged: usize,
+    /// Sequences to solve of the solved runs, sorted.
+    pub sequences_to_solve: Vec<u64>,
+    pub budget: String,
+    pub sequences_per_run: i64,
+    /// Solved and total runs per value of the summary's `algorithm` column, in order of
+    /// first appearance; empty when the summary has no such column.
+    pub by_algorithm: Vec<(String, usize, usize)>,
+}
+
+/// The summary column whose values split the "runs solved" cell, when present.
+pub const GROUP_COLUMN: &str = "algorithm";
+
+/// Reads the row of every experiment folder under `data_root` that has a sidecar and a
+/// summary, in folder-name order.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::Malformed`] when a sidecar or summary cannot be read.
+pub fn collect_rows(data_root: &Path) -> Result<Vec<ResultRow>> {
+    let mut folders: Vec<PathBuf> = fs::read_dir(data_root)
+        .map_err(|e| Error::io("read", data_root, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join(SIDECAR_FILE).is_file() && path.join(SUMMARY_FILE).is_file())
+        .collect();
+    folders.sort();
+    folders.iter().map(|folder| read_row(folder)).collect()
+}
+
+fn read_row(folder: &Path) -> Result<ResultRow> {
+    let side = sidecar::read_table(&folder.join(SIDECAR_FILE))?;
+    let summary = read_table(&folder.join(SUMMARY_FILE))?;
+    let solved = summary.bools("solved")?;
+    let mut sequences: Vec<u64> = summary
+        .optional_integers("sequences_to_solve")?
+        .into_iter()
+        .flatten()
+        .collect();
+    sequences.sort_unstable();
+    let diverged = summary
+        .texts("status")?
+        .iter()
+        .filter(|s| s.as_str() == DIVERGED)
+        .count();
+    let by_algorithm = match summary.column(GROUP_COLUMN) {
+        Ok(_) => count_by_group(&summary.texts(GROUP_COLUMN)?, &solved),
+        Err(_) => Vec::new(),
+    };
+    let text = |key: &str| {
+        side.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    Ok(ResultRow {
+        experiment: text("experiment"),
+        paper: text("paper_result"),
+        runs: solved.len(),
+        solved: solved.iter().filter(|&&s| s).count(),
+        diverged,
+        sequences_to_solve: sequences,
+        budget: text("budget"),
+        sequences_per_run: side
+            .get("sequences_per_run")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(0),
+        by_algorithm,
+    })
+}
+
+/// Counts solved and total runs per group, groups in order of first appearance.
+fn count_by_group(groups: &[String], solved: &[bool]) -> Vec<(String, usize, usize)> {
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (group, &is_solved) in groups.iter().zip(solved) {
+        let index = match counts.iter().position(|(name, _, _)| name == group) {
+            Some(index) => index,
+            None => {
+                counts.push((group.clone(), 0, 0));
+                counts.len() - 1
+            }
+        };
+        counts[index].1 += usize::from(is_solved);
+        counts[index].2 += 1;
+    }
+    counts
+}
+
+/// Formats the rows as a Markdown table.
+pub fn markdown(rows: &[ResultRow]) -> String {
+    let mut out = String::from(
+        "| experiment | paper | runs solved (ours) | sequences to solve: median [min, max] | budget per run |\n\
+         |---|---|---|---|---|\n",
+    );
+    for row in rows {
+        let mut solved = format!("{} of {}", row.solved, row.runs);
+        if row.by_algorithm.len() > 1 {
+            let parts: Vec<String> = row
+                .by_algorithm
+                .iter()
+                .map(|(name, solved, total)| format!("{name} {solved} of {total}"))
+                .collect();
+            solved.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        if row.diverged > 0 {
+            solved.push_str(&format!(", {} diverged", row.diverged));
+        }
+        let sequences = match (
+            row.sequences_to_solve.first(),
+            row.sequences_to_solve.last(),
+        ) {
+            (Some(min), Some(max)) => format!("{} [{min}, {max}]", median(&row.sequences_to_solve)),
+            _ => "-".to_string(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {solved} | {sequences} | {} sequences ({}) |\n",
+            row.experiment,
+            row.paper.replace('|', "/"),
+            row.sequences_per_run,
+            row.budget
+        ));
+    }
+    out
+}
+
+/// Formats the median of sorted values, the mean of the middle two for an even count.
+fn median(sorted: &[u64]) -> String {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2].to_string()
+    } else {
+        let mid = (sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0;
+        mid.to_string()
+    }
+}
+
+/// Replaces the text between the markers of `notes` with `table`, creating the file (a
+/// heading and the markers) when it is missing and appending a results section with the
+/// markers when the file has none.
+///
+/// # Errors
+/// [`Error::Malformed`] when the file has one marker without the other or in the wrong
+/// order; [`Error::Io`] when it cannot be read or written.
+pub fn update_notes(notes: &Path, command: &str, table: &str) -> Result<()> {
+    let existing = if notes.is_file() {
+        String::from_utf8_lossy(&files::read(notes)?).into_owned()
+    } else {
+        "# Paper notes: what the papers did, what we did\n".to_string()
+    };
+    let generated = format!(
+        "{BEGIN_MARKER}\nGenerated by `{command}`; do not edit by hand.\n\n{table}{END_MARKER}"
+    );
+    let updated = match (existing.find(BEGIN_MARKER), existing.find(END_MARKER)) {
+        (Some(begin), Some(end)) if begin < end => format!(
+            "{}{generated}{}",
+            &existing[..begin],
+            &existing[end + END_MARKER.len()..]
+        ),
+        (None, None) => format!("{}\n## Results\n\n{generated}\n", existing.trim_end()),
+        _ => {
+            return Err(Error::Malformed {
+                path: notes.into(),
+                message: format!(
+                    "expected the line {BEGIN_MARKER} followed by the line {END_MARKER}; \
+                     fix: restore both markers around the results section"
+                ),
+            });
+        }
+    };
+    files::write_atomic(notes, updated.as_bytes())
+}
