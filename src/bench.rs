@@ -124,7 +124,10 @@ impl Protocol {
 /// One measured workload.
 ///
 /// New kinds of rows (the two-net system of the collapse, the conventional net) add a
-/// variant here, an arm in [`run_workload`] and an entry in [`standard_workloads`].
+/// variant here, its name in [`Workload::algorithm`] and in the `--algorithm` values of
+/// `chunker bench`, an arm in [`run_workload`] (FLOP count `None` where the anchors give
+/// none; `sequences_per_second` follows from the length), and an entry in
+/// [`standard_workloads`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Workload {
     /// Full BPTT per sequence of `length` symbols.
@@ -368,17 +371,17 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
             length,
         } => (
             time_bptt(alphabet, hidden, length, protocol)?,
-            bptt_flops(alphabet, hidden, true),
+            Some(bptt_flops(alphabet, hidden, true)),
             Some(length),
         ),
         Workload::Rtrl { alphabet, hidden } => (
             time_rtrl(alphabet, hidden, protocol)?,
-            rtrl_flops(alphabet, hidden),
+            Some(rtrl_flops(alphabet, hidden)),
             None,
         ),
     };
     let median = timing.median();
-    let gflops = median * flops / 1e9;
+    let gflops = flops.map(|f| median * f / 1e9);
     Ok(BenchRow {
         algorithm: workload.algorithm().to_string(),
         alphabet: workload.alphabet(),
@@ -390,9 +393,9 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
         sequences_per_second: length.map(|t| median / t as f64),
         repeats: timing.rates.len(),
         calls_per_repeat: timing.calls_per_repeat,
-        flops_per_step: Some(flops),
-        gflops: Some(gflops),
-        percent_of_peak: Some(100.0 * gflops / PEAK_GFLOPS),
+        flops_per_step: flops,
+        gflops,
+        percent_of_peak: gflops.map(|g| 100.0 * g / PEAK_GFLOPS),
         target_percent_of_peak: target_percent(workload),
     })
 }

@@ -58,6 +58,8 @@ pub struct Rtrl {
     /// H x N scratch for the next hidden sensitivities.
     scratch: Array2<f64>,
     column_sums: Array1<f64>,
+    /// H: f'(z_t) of the hidden units at the latest step.
+    slopes: Array1<f64>,
     flat_grad: Array1<f64>,
     hidden_grad: Array1<f64>,
     grad: Params,
@@ -80,6 +82,7 @@ impl Rtrl {
             a_sens: Array2::zeros((out_rows, tracked)),
             scratch: Array2::zeros((h, tracked)),
             column_sums: Array1::zeros(tracked),
+            slopes: Array1::zeros(h),
             flat_grad: Array1::zeros(tracked),
             hidden_grad: Array1::zeros(h),
             grad: Params::zeros(shape),
@@ -91,8 +94,14 @@ impl Rtrl {
         self.tracked
     }
 
-    /// Adds the immediate term of every block that feeds `to_output` units into `sens`.
-    fn add_immediate(&self, sens: &mut Array2<f64>, to_output: bool) {
+    /// Adds the immediate term of every block that feeds `to_output` units into `sens`,
+    /// row k multiplied by `row_scale[k]` when given.
+    fn add_immediate(
+        &self,
+        sens: &mut Array2<f64>,
+        to_output: bool,
+        row_scale: Option<&Array1<f64>>,
+    ) {
         for block in self.blocks.iter().filter(|b| b.feeds_output == to_output) {
             let source = match block.source {
                 Source::Input => self.x.view(),
@@ -103,10 +112,11 @@ impl Rtrl {
             };
             for k in 0..block.rows {
                 let start = block.offset + k * block.cols;
+                let factor = row_scale.map_or(1.0, |s| s[k]);
                 let mut row = sens.row_mut(k);
                 for (c, &v) in source.iter().enumerate() {
                     if v != 0.0 {
-                        row[start + c] += v;
+                        row[start + c] += factor * v;
                     }
                 }
             }
@@ -183,13 +193,26 @@ impl OnlineLearner for Rtrl {
 
         // Hidden sensitivities: W_hh P_h + W_hy P_y + immediate term, rows scaled by f'.
         let mut z = std::mem::take(&mut self.scratch);
-        kernels::mat_mul(p.w_hh.view(), self.p_h.view(), &mut z, false);
-        if shape.output_feedback {
-            kernels::mat_mul(p.w_hy.view(), self.p_y.view(), &mut z, true);
+        let f = shape.hidden_activation;
+        for (slope, &h) in self.slopes.iter_mut().zip(&self.state.h) {
+            *slope = f.derivative_from_output(h);
         }
-        self.add_immediate(&mut z, false);
-        for (mut row, &hk) in z.rows_mut().into_iter().zip(&self.state.h) {
-            row *= shape.hidden_activation.derivative_from_output(hk);
+        if shape.output_feedback {
+            kernels::mat_mul(p.w_hh.view(), self.p_h.view(), &mut z, false);
+            kernels::mat_mul(p.w_hy.view(), self.p_y.view(), &mut z, true);
+            self.add_immediate(&mut z, false, None);
+            for (mut row, &slope) in z.rows_mut().into_iter().zip(&self.slopes) {
+                row *= slope;
+            }
+        } else {
+            // The same sum with f' applied inside the product, which saves a pass over z.
+            kernels::mat_mul_scaled_rows(
+                p.w_hh.view(),
+                self.p_h.view(),
+                self.slopes.view(),
+                &mut z,
+            );
+            self.add_immediate(&mut z, false, Some(&self.slopes));
         }
         self.scratch = std::mem::replace(&mut self.p_h, z);
 
@@ -197,7 +220,7 @@ impl OnlineLearner for Rtrl {
             kernels::mat_mul(p.w_yh.view(), self.p_h.view(), &mut self.a_sens, false);
             kernels::mat_mul(p.w_yy.view(), self.p_y.view(), &mut self.a_sens, true);
             let mut a_sens = std::mem::take(&mut self.a_sens);
-            self.add_immediate(&mut a_sens, true);
+            self.add_immediate(&mut a_sens, true, None);
             self.a_sens = a_sens;
 
             // P_y = J_g(a) A: logistic scales rows by y(1 - y); softmax is diag(y) A - y (y^T A).
