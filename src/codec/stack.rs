@@ -634,6 +634,47 @@ mod tests {
         );
     }
 
+    /// The sparse update must give the same bits as the dense `Params::add_scaled`.
+    #[test]
+    fn sparse_descent_equals_dense_descent() {
+        let config = config(2);
+        let shape = config.level_shape(1);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut net = Net::new(shape.clone(), Params::uniform(&shape, 0.3, &mut rng));
+        let mut learner = TruncatedBptt::new(&shape, config.horizon);
+        let mut window = VecDeque::new();
+        let mut time = TimeCoder::new(config.time_code);
+        let mut delta = Array1::zeros(shape.outputs);
+        for step in 0..12u64 {
+            let symbol = (step * 7 % 5) as usize;
+            if step > 0 {
+                let mut target = Array1::zeros(shape.outputs);
+                target[symbol] = 1.0;
+                let mask = Array1::ones(shape.outputs);
+                step_loss(
+                    OutputActivation::Softmax,
+                    learner.current(),
+                    target.view(),
+                    mask.view(),
+                    delta.view_mut(),
+                );
+                let gradient = learner.gradient(&net, delta.view()).clone();
+                let mut dense = net.clone();
+                dense.params.add_scaled(&shape, -0.3, &gradient);
+                descend(&mut net, &gradient, 0.3, &window, config.alphabet);
+                assert_eq!(net, dense, "step {step}");
+            }
+            let mut input = Array1::zeros(shape.inputs);
+            input[symbol] = 1.0;
+            time.encode(step, input.slice_mut(ndarray::s![config.alphabet..]));
+            learner.advance(&net, input.view());
+            if window.len() == config.horizon {
+                window.pop_front();
+            }
+            window.push_back(symbol);
+        }
+    }
+
     #[test]
     fn symbol_outside_alphabet_is_rejected() {
         let mut stack = PredictorStack::new(config(1)).unwrap();
