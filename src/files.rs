@@ -14,11 +14,17 @@ use crate::error::{Error, Result};
 /// [`Error::Io`] naming the path when the folder cannot be created or the file cannot be
 /// written, flushed or renamed; the temporary file is removed in that case.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // A rename would replace a device, pipe or socket (`/dev/null`, `/dev/full`, a FIFO)
+    // with a regular file, so such a target is written in place.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_in_place(path, bytes);
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
     }
     let temporary = temporary_path(path);
     let result = write_and_sync(&temporary, bytes)
+        .map_err(|e| Error::io("write", path, e))
         .and_then(|()| fs::rename(&temporary, path).map_err(|e| Error::io("rename to", path, e)));
     if result.is_err() {
         let _ = fs::remove_file(&temporary);
@@ -35,14 +41,24 @@ pub fn temporary_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-fn write_and_sync(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = fs::File::create(path).map_err(|e| Error::io("write", path, e))?;
-    file.write_all(bytes)
+fn write_and_sync(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
         .map_err(|e| Error::io("write", path, e))?;
-    file.sync_all().map_err(|e| Error::io("write", path, e))
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| Error::io("write", path, e))
 }
 
 /// Reads a whole file, naming the path on failure.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io("read", path, e))
 }
+
