@@ -135,3 +135,32 @@ fn error_names_final_path_not_temporary() {
     assert_fails(&output, 1, &["cannot write /proc/chunker-out.ch:"]);
     assert!(!String::from_utf8_lossy(&output.stderr).contains(".tmp"));
 }
+
+#[test]
+fn stale_temporaries_are_removed() {
+    let scratch = Scratch::new("io-stale");
+    scratch.write("c.toml", conventional_config(2, 10, 1.0));
+    // Process id 0 never names a user process, so these files are stale.
+    let stale = [
+        "data/c/.curves.csv.0.tmp",
+        "data/c/runs/.run-0000.curve.csv.0.tmp",
+        "figures/.c_target_error.png.0.tmp.png",
+    ];
+    for path in stale {
+        scratch.write(path, "partial");
+    }
+    let live = format!("data/c/.summary.csv.{}.tmp", std::process::id());
+    scratch.write(&live, "being written");
+
+    let output = run(&scratch.path, &["run", "c.toml", "--jobs", "1"]);
+    assert_eq!(code(&output), 0, "{output:?}");
+    let output = run(&scratch.path, &["plot"]);
+    assert_eq!(code(&output), 0, "{output:?}");
+    for path in stale {
+        assert!(!scratch.join(path).exists(), "{path} was left behind");
+    }
+    assert!(
+        scratch.join(&live).exists(),
+        "a live process's file was deleted"
+    );
+}
