@@ -29,6 +29,7 @@
 //! `data/`.
 
 pub mod codec;
+pub mod collapse;
 pub mod conventional;
 pub mod ecdf;
 pub mod experiments;
