@@ -33,16 +33,16 @@ pub struct GradientsArgs {
     /// Seed of the generator that draws the weights, the inputs and the targets.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Number of input units; each step's input is a one-hot symbol.
+    /// Number of input units, 1 to 64; each step's input is a one-hot symbol.
     #[arg(long, default_value_t = 3)]
     pub inputs: usize,
-    /// Number of hidden units.
+    /// Number of hidden units, 1 to 64.
     #[arg(long, default_value_t = 3)]
     pub hidden: usize,
-    /// Number of output units.
+    /// Number of output units, 1 to 64 (at least 2 with softmax).
     #[arg(long, default_value_t = 2)]
     pub outputs: usize,
-    /// Number of time steps in the sequence.
+    /// Number of time steps in the sequence, 1 to 10000.
     #[arg(long, default_value_t = 4)]
     pub steps: usize,
     /// Activation of the hidden units.
