@@ -458,11 +458,11 @@ impl PredictorStack {
                 &level.window_symbols,
                 n,
             );
-            if let Some((name, row, column)) = level.net.params.first_non_finite() {
+            if let Some(name) = non_finite_update(&level.net, &level.window_symbols, n) {
                 return Err(diverged(
                     index,
                     step,
-                    format!("weight {name}[{row}, {column}] is not finite"),
+                    format!("a weight of {name} is not finite"),
                 ));
             }
         }
@@ -550,6 +550,51 @@ fn descend(
         params.w_hy.scaled_add(scale, &gradient.w_hy);
         params.w_yy.scaled_add(scale, &gradient.w_yy);
     }
+}
+
+/// The name of the first tensor that [`descend`] updated to a non-finite value, if any.
+/// Only the updated parts are scanned: a full scan of the 256-column tensors at every step
+/// would cost more than the training itself.
+fn non_finite_update(
+    net: &Net,
+    window_symbols: &VecDeque<usize>,
+    first_time_column: usize,
+) -> Option<&'static str> {
+    let params = &net.params;
+    if !all_finite(params.w_hh.iter()) {
+        return Some("w_hh");
+    }
+    if !all_finite(params.b_h.iter()) {
+        return Some("b_h");
+    }
+    if !all_finite(params.w_yh.iter()) {
+        return Some("w_yh");
+    }
+    if !all_finite(params.b_y.iter()) {
+        return Some("b_y");
+    }
+    let columns = window_symbols
+        .iter()
+        .copied()
+        .chain(first_time_column..net.shape.inputs);
+    for column in columns {
+        if !all_finite(params.w_hx.column(column).iter()) {
+            return Some("w_hx");
+        }
+        if net.shape.direct && !all_finite(params.w_yx.column(column).iter()) {
+            return Some("w_yx");
+        }
+    }
+    if net.shape.output_feedback
+        && !(all_finite(params.w_hy.iter()) && all_finite(params.w_yy.iter()))
+    {
+        return Some("w_hy or w_yy");
+    }
+    None
+}
+
+fn all_finite<'a>(values: impl IntoIterator<Item = &'a f64>) -> bool {
+    values.into_iter().all(|v| v.is_finite())
 }
 
 /// The most probable candidate symbol, ties to the lowest index.
