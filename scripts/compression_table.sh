@@ -42,7 +42,7 @@ for name in GPL-3 standard-m20.bin; do
     n=$(size "$file")
     h=$(entropy "$file")
     order0=$(awk -v h="$h" -v n="$n" 'BEGIN { printf "%.0f", h * n / 8 }')
-    gz=$(gzip -9 -c "$file" | wc -c | tr -d ' ')
+    gz=$(gzip -9 -n -c "$file" | wc -c | tr -d ' ')
     xzb=$(xz -9 -c "$file" | wc -c | tr -d ' ')
 
     "$chunker" compress "$file" -o "$work/$name.1.chz" --levels 1 >/dev/null

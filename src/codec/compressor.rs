@@ -118,7 +118,7 @@ pub struct CurvePoint {
     pub top_unexpected: u64,
 }
 
-/// What a compression or decompression measured.
+/// The measurements of one compression or decompression.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodecReport {
     pub config: CodecConfig,
