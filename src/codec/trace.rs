@@ -40,6 +40,7 @@ pub fn standard_hierarchy_spec(lag: usize, hidden: usize, max_levels: usize) -> 
             weight_range: 0.2,
             learning_rate: 1.0,
             training: Training::TruncatedBptt { horizon: 3 },
+            symbol_loss: true,
         }],
         max_levels,
         plateau: Some(PlateauTest {
@@ -48,6 +49,9 @@ pub fn standard_hierarchy_spec(lag: usize, hidden: usize, max_levels: usize) -> 
             tolerance: 0.05,
             measure: Default::default(),
         }),
+        // The standard task's stream has no boundaries that the levels are told of.
+        sequence_starts_unexpected: false,
+        reset_at_sequence_start: false,
     }
 }
 
@@ -99,6 +103,7 @@ impl StandardFeed {
         let observation = Observation {
             symbol: step.symbol,
             target: self.pending_target.take(),
+            sequence_start: step.position == 0,
         };
         let outcome = self
             .hierarchy
