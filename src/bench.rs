@@ -53,7 +53,7 @@ pub struct Protocol {
     pub clock: Clock,
 }
 
-/// What a repeat's duration is measured with.
+/// The clock that times each repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clock {
     /// Elapsed real time, as the anchors measure (Python's `time.perf_counter`).
@@ -96,7 +96,8 @@ impl Clock {
 }
 
 impl Protocol {
-    /// The anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5 repeats.
+    /// Returns the anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5
+    /// repeats.
     pub fn standard() -> Self {
         Self {
             warmup_seconds: 0.8,
@@ -107,7 +108,8 @@ impl Protocol {
         }
     }
 
-    /// A smoke run for tests: a few milliseconds per row; its numbers mean nothing.
+    /// Returns a smoke-run protocol for tests: a few milliseconds per row, so its numbers
+    /// are not measurements.
     pub fn quick() -> Self {
         Self {
             warmup_seconds: 0.002,
@@ -122,7 +124,10 @@ impl Protocol {
 /// One measured workload.
 ///
 /// New kinds of rows (the two-net system of the collapse, the conventional net) add a
-/// variant here, an arm in [`run_workload`] and an entry in [`standard_workloads`].
+/// variant here, its name in [`Workload::algorithm`] and in the `--algorithm` values of
+/// `chunker bench`, an arm in [`run_workload`] (FLOP count `None` where the anchors give
+/// none; `sequences_per_second` follows from the length), and an entry in
+/// [`standard_workloads`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Workload {
     /// Full BPTT per sequence of `length` symbols.
@@ -157,7 +162,7 @@ impl Workload {
     }
 }
 
-/// The anchors' configurations, in the order they print.
+/// Lists the anchors' configurations in the order they print.
 pub fn standard_workloads() -> Vec<Workload> {
     let mut rows: Vec<Workload> = [(8, 16, 24), (32, 64, 100), (64, 256, 100)]
         .into_iter()
@@ -329,7 +334,8 @@ pub fn target_percent(workload: &Workload) -> Option<f64> {
     }
 }
 
-/// The anchors' net: one-hot input and output of `alphabet` symbols, tanh, softmax.
+/// Returns the anchors' net: one-hot input and output of `alphabet` symbols, tanh hidden
+/// units, softmax outputs.
 pub fn anchor_shape(alphabet: usize, hidden: usize) -> NetShape {
     NetShape {
         inputs: alphabet,
@@ -365,17 +371,17 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
             length,
         } => (
             time_bptt(alphabet, hidden, length, protocol)?,
-            bptt_flops(alphabet, hidden, true),
+            Some(bptt_flops(alphabet, hidden, true)),
             Some(length),
         ),
         Workload::Rtrl { alphabet, hidden } => (
             time_rtrl(alphabet, hidden, protocol)?,
-            rtrl_flops(alphabet, hidden),
+            Some(rtrl_flops(alphabet, hidden)),
             None,
         ),
     };
     let median = timing.median();
-    let gflops = median * flops / 1e9;
+    let gflops = flops.map(|f| median * f / 1e9);
     Ok(BenchRow {
         algorithm: workload.algorithm().to_string(),
         alphabet: workload.alphabet(),
@@ -387,14 +393,14 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
         sequences_per_second: length.map(|t| median / t as f64),
         repeats: timing.rates.len(),
         calls_per_repeat: timing.calls_per_repeat,
-        flops_per_step: Some(flops),
-        gflops: Some(gflops),
-        percent_of_peak: Some(100.0 * gflops / PEAK_GFLOPS),
+        flops_per_step: flops,
+        gflops,
+        percent_of_peak: gflops.map(|g| 100.0 * g / PEAK_GFLOPS),
         target_percent_of_peak: target_percent(workload),
     })
 }
 
-/// A random symbol sequence of `len` symbols from `alphabet`.
+/// Draws `len` symbols uniformly from `alphabet`.
 fn random_symbols<R: Rng>(alphabet: usize, len: usize, rng: &mut R) -> Vec<usize> {
     (0..len).map(|_| rng.random_range(0..alphabet)).collect()
 }

@@ -79,6 +79,14 @@ pub struct LevelSpec {
     pub weight_range: f64,
     pub learning_rate: f64,
     pub training: Training,
+    /// The loss includes the next-symbol outputs. Off, the level learns only its target
+    /// output, like the classifier of the automaton demo, which has no symbol outputs.
+    #[serde(default = "default_symbol_loss")]
+    pub symbol_loss: bool,
+}
+
+fn default_symbol_loss() -> bool {
+    true
 }
 
 impl LevelSpec {
@@ -110,7 +118,7 @@ impl LevelSpec {
     }
 }
 
-/// What the plateau test averages over the top level's ticks.
+/// The quantity the plateau test averages over the top level's ticks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlateauMeasure {
@@ -185,7 +193,7 @@ pub struct HierarchySpec {
     /// experiment (0 when the previous step had no target).
     pub target_input: bool,
     pub surprise: SurpriseRule,
-    /// What levels 2 .. n receive about time with each input.
+    /// The time code that levels 2 .. n receive with each input.
     pub time_code: TimeCode,
     /// The net of level i is `levels[min(i, len - 1)]`.
     pub levels: Vec<LevelSpec>,
@@ -193,6 +201,15 @@ pub struct HierarchySpec {
     pub max_levels: usize,
     /// `None`: levels are added only by [`Hierarchy::grow`].
     pub plateau: Option<PlateauTest>,
+    /// The first input of each sequence counts as unexpected at every level, as the 1991
+    /// hierarchy passes up the start of each sequence (the "zeroth" step). It is off
+    /// for continuous streams whose boundaries the model is not given.
+    pub sequence_starts_unexpected: bool,
+    /// Every level returns to the all-zero state at the first input of each sequence,
+    /// after learning from its prediction of that input (which carries the previous
+    /// sequence's target). This implies `sequence_starts_unexpected`, so that every level
+    /// ticks, and resets, at each start.
+    pub reset_at_sequence_start: bool,
 }
 
 impl HierarchySpec {
@@ -227,6 +244,10 @@ impl HierarchySpec {
         Ok(())
     }
 
+    fn passes_sequence_starts(&self) -> bool {
+        self.sequence_starts_unexpected || self.reset_at_sequence_start
+    }
+
     fn level_spec(&self, index: usize) -> &LevelSpec {
         &self.levels[index.min(self.levels.len() - 1)]
     }
@@ -257,6 +278,8 @@ pub struct Observation {
     pub symbol: usize,
     /// The target given at the previous step, now part of this input.
     pub target: Option<f64>,
+    /// This input is the first of a sequence of the task.
+    pub sequence_start: bool,
 }
 
 /// A value became NaN or infinite.
@@ -269,7 +292,7 @@ pub struct Diverged {
     pub detail: String,
 }
 
-/// How a level's net runs: learning online, or frozen (forward pass only).
+/// The mode of a level's net: learning online, or frozen (forward pass only).
 enum Driver {
     Learning(Box<dyn OnlineLearner>),
     Frozen { state: Box<State>, next: Box<State> },
@@ -280,6 +303,13 @@ impl Driver {
         match self {
             Self::Learning(learner) => learner.current(),
             Self::Frozen { state, .. } => state,
+        }
+    }
+
+    fn reset(&mut self, shape: &NetShape) {
+        match self {
+            Self::Learning(learner) => learner.reset(),
+            Self::Frozen { state, .. } => **state = State::zeros(shape),
         }
     }
 
@@ -298,6 +328,7 @@ impl Driver {
 pub struct Level {
     pub net: Net,
     learning_rate: f64,
+    symbol_loss: bool,
     driver: Driver,
     time: TimeCoder,
     /// False until the first tick: the first input is always unexpected.
@@ -329,6 +360,7 @@ impl Level {
             delta: Array1::zeros(shape.outputs),
             net: Net::new(shape, params),
             learning_rate: level.learning_rate,
+            symbol_loss: level.symbol_loss,
             driver,
             time: TimeCoder::new(time_code),
             has_prediction: false,
@@ -383,6 +415,7 @@ impl Level {
         let unexpected = {
             let y = self.driver.current().y.view();
             !self.has_prediction
+                || (spec.passes_sequence_starts() && observation.sequence_start)
                 || spec
                     .surprise
                     .is_unexpected(y.slice(s![..symbols]), observation.symbol)
@@ -397,7 +430,8 @@ impl Level {
         {
             self.target.fill(0.0);
             self.target[observation.symbol] = 1.0;
-            self.mask.slice_mut(s![..symbols]).fill(1.0);
+            let symbol_mask = if self.symbol_loss { 1.0 } else { 0.0 };
+            self.mask.slice_mut(s![..symbols]).fill(symbol_mask);
             if spec.targets {
                 self.target[symbols] = observation.target.unwrap_or(0.0);
                 self.mask[symbols] = if observation.target.is_some() {
@@ -421,6 +455,11 @@ impl Level {
                 return Err(format!("weight {name}[{row}, {column}] is not finite"));
             }
             loss = Some(value);
+        }
+
+        if spec.reset_at_sequence_start && observation.sequence_start {
+            self.driver.reset(&self.net.shape);
+            self.time.start_episode(time);
         }
 
         self.input.fill(0.0);
@@ -504,7 +543,7 @@ impl PlateauTracker {
     }
 }
 
-/// What one step of the stream did.
+/// The outcome of one step of the stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepOutcome {
     /// The number of levels that ticked at this step (1 ..= levels).
@@ -605,9 +644,11 @@ impl Hierarchy {
             observation.symbol,
             self.spec.symbols
         );
+
         let time = self.step;
         self.step += 1;
         let top = self.levels.len() - 1;
+
         let mut ticked = 0;
         let mut plateau = false;
         let mut target_prediction = None;

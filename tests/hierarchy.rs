@@ -14,6 +14,7 @@ fn level(hidden: usize) -> LevelSpec {
         weight_range: 0.2,
         learning_rate: 1.0,
         training: Training::TruncatedBptt { horizon: 3 },
+        symbol_loss: true,
     }
 }
 
@@ -27,6 +28,8 @@ fn spec(symbols: usize, time_code: TimeCode) -> HierarchySpec {
         levels: vec![level(0), level(2)],
         max_levels: 3,
         plateau: None,
+        sequence_starts_unexpected: false,
+        reset_at_sequence_start: false,
     }
 }
 
@@ -34,6 +37,7 @@ fn observe(symbol: usize) -> Observation {
     Observation {
         symbol,
         target: None,
+        sequence_start: false,
     }
 }
 
@@ -156,6 +160,7 @@ fn target_output_comes_from_top_level() {
         .step(Observation {
             symbol: 1,
             target: Some(1.0),
+            sequence_start: false,
         })
         .unwrap();
     assert_eq!(
@@ -183,4 +188,26 @@ fn invalid_spec_is_rejected() {
     bad.levels[0].learning_rate = 1.0;
     bad.levels[0].training = Training::TruncatedBptt { horizon: 0 };
     assert!(Hierarchy::from_seed(bad, 0).is_err());
+}
+
+#[test]
+fn sequence_start_reaches_level_two() {
+    let symbols = 3;
+    let mut spec = spec(symbols, TimeCode::None);
+    spec.sequence_starts_unexpected = true;
+    let mut hierarchy = Hierarchy::from_seed(spec, 8).unwrap();
+    repeat_last_level_one(&mut hierarchy, symbols);
+    let mut ticked = Vec::new();
+    for (t, start) in [true, false, false, true, false].into_iter().enumerate() {
+        let outcome = hierarchy
+            .step(Observation {
+                symbol: 0,
+                target: None,
+                sequence_start: start,
+            })
+            .unwrap();
+        ticked.push((t, outcome.ticked));
+    }
+    // Level 1 predicts every 0 after the first, yet the start at t = 3 goes up.
+    assert_eq!(ticked, [(0, 2), (1, 1), (2, 1), (3, 2), (4, 1)]);
 }

@@ -231,7 +231,7 @@ fn bad_config_values_exit_2() {
             "horizon = 0",
             "invalid automatizer.horizon = 0",
         ),
-        (hierarchy, "runs = 10", "runs = 0", "invalid runs = 0"),
+        (hierarchy, "runs = 10", "runs = 0", "invalid run.runs = 0"),
         (
             hierarchy,
             "threshold = 0.2",

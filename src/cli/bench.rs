@@ -61,17 +61,26 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         protocol.clock = Clock::ThreadCpu;
     }
 
-    let workloads: Vec<Workload> = bench::standard_workloads()
-        .into_iter()
+    let all = bench::standard_workloads();
+    let workloads: Vec<Workload> = all
+        .iter()
         .filter(|w| args.algorithm.as_deref().is_none_or(|a| a == w.algorithm()))
         .filter(|w| args.hidden.is_none_or(|h| h == w.hidden()))
+        .cloned()
         .collect();
     if workloads.is_empty() {
+        let sizes: Vec<String> = all
+            .iter()
+            .filter(|w| args.algorithm.as_deref().is_none_or(|a| a == w.algorithm()))
+            .map(|w| w.hidden().to_string())
+            .collect();
         return Err(Error::invalid(
             "--hidden",
             args.hidden.map_or("none".to_string(), |h| h.to_string()),
-            "no benchmark row has this hidden size; BPTT rows have 16, 64 or 256 and RTRL \
-             rows 4, 8, 16 or 32",
+            format!(
+                "no benchmark row of that algorithm has this hidden size; pass one of {}",
+                sizes.join(", ")
+            ),
         ));
     }
     let mut rows = Vec::with_capacity(workloads.len());

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::codec::{CodecConfig, CodecReport, TimeCode, compress};
+use crate::codec::{CodecConfig, CodecReport, compress};
+use crate::compression::TimeCode;
 use crate::error::Result;
 use crate::files;
+use crate::plot::figure::with_suffix;
 
 /// Arguments of `chunker compress`.
 #[derive(Debug, Args)]
@@ -32,16 +34,23 @@ pub struct CompressArgs {
     /// Initial weights are uniform in [-R, R].
     #[arg(long, default_value_t = CodecConfig::default().init_range)]
     pub init_range: f64,
-    /// What levels above level 1 receive about time with each input.
-    #[arg(long, value_enum, default_value_t = TimeCode::Decay)]
-    pub time_code: TimeCode,
+    /// What levels above level 1 receive about time with each input: none, binary
+    /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
+    #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
+    pub time_code: String,
+    /// Binary counter units of the binary time code.
+    #[arg(long, default_value_t = 8)]
+    pub time_code_bits: usize,
+    /// Decay per step of the decaying time code, in (0, 1).
+    #[arg(long, default_value_t = 0.9)]
+    pub time_code_decay: f64,
     /// Seed of the initial weights (stored in the file, so decompress needs no flag).
     #[arg(long, default_value_t = CodecConfig::default().seed)]
     pub seed: u64,
-    /// Also write the reduced-description curve as CSV: inputs received per level
-    /// against the number of input bytes.
-    #[arg(long)]
-    pub curve: Option<PathBuf>,
+    /// Also write the reduced-description curve (inputs received per level against the
+    /// number of input bytes) as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
+    pub figure: Option<PathBuf>,
 }
 
 impl CompressArgs {
@@ -52,7 +61,15 @@ impl CompressArgs {
             horizon: self.horizon,
             learning_rate: self.learning_rate,
             init_range: self.init_range,
-            time_code: self.time_code,
+            time_code: match self.time_code.as_str() {
+                "none" => TimeCode::None,
+                "binary" => TimeCode::Binary {
+                    bits: self.time_code_bits,
+                },
+                _ => TimeCode::Decaying {
+                    decay: self.time_code_decay,
+                },
+            },
             seed: self.seed,
         }
     }
@@ -64,9 +81,6 @@ pub fn run(args: CompressArgs) -> Result<()> {
     let data = files::read(&args.input)?;
     let (file, report) = compress(&data, &config)?;
     files::write_atomic(&args.output, &file)?;
-    if let Some(path) = &args.curve {
-        files::write_atomic(path, curve_csv(&report).as_bytes())?;
-    }
     println!(
         "compressed {} ({} bytes) to {} ({} bytes)",
         args.input.display(),
@@ -75,6 +89,22 @@ pub fn run(args: CompressArgs) -> Result<()> {
         report.compressed_bytes
     );
     print_report(&report);
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, curve_csv(&report).as_bytes())?;
+        let name = args.input.file_name().map_or_else(
+            || args.input.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!("Reduced descriptions while compressing {name}");
+        crate::plot::codec::reduced_description_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
+    }
     Ok(())
 }
 
@@ -111,7 +141,7 @@ pub fn print_report(report: &CodecReport) {
         c.horizon,
         c.learning_rate,
         c.init_range,
-        c.time_code.name(),
+        time_code_text(c.time_code),
         c.seed
     );
 }
@@ -131,4 +161,12 @@ pub fn curve_csv(report: &CodecReport) -> String {
         text.push_str(&format!(",{}\n", point.top_unexpected));
     }
     text
+}
+
+fn time_code_text(code: TimeCode) -> String {
+    match code {
+        TimeCode::None => "none".to_string(),
+        TimeCode::Binary { bits } => format!("binary ({bits} bits)"),
+        TimeCode::Decaying { decay } => format!("decaying ({decay} per step)"),
+    }
 }

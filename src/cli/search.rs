@@ -41,6 +41,10 @@ pub struct SearchArgs {
     /// Output folder for search.csv, runs.csv and search.sidecar.toml.
     #[arg(long, default_value = "data/chunker_20step_search")]
     pub out: PathBuf,
+    /// Reuse the runs already in OUT/runs.csv (same reading, run and seed, same
+    /// --sequences and --seed) and run only the others.
+    #[arg(long)]
+    pub resume: bool,
     /// List the readings and exit.
     #[arg(long)]
     pub list: bool,
@@ -144,19 +148,40 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         curve_every: args.sequences,
     };
 
+    // Jobs run in reading order; whenever the readings up to some point are complete, the
+    // tables are rewritten with them, so a long search leaves usable files as it goes.
     let runs = args.runs as usize;
     let jobs = chosen.len() * runs;
+    let mut results = vec![None; jobs];
+    if args.resume {
+        let recorded = recorded_runs(&args)?;
+        for (job, slot) in results.iter_mut().enumerate() {
+            let (r, i) = (job / runs, job % runs);
+            let key = (
+                chosen[r].reading.name.clone(),
+                i,
+                args.seed.wrapping_add(i as u64),
+            );
+            if let Some(outcome) = recorded.get(&key) {
+                *slot = Some(outcome.clone());
+            }
+        }
+    }
+    let pending: Vec<usize> = (0..jobs).filter(|&j| results[j].is_none()).collect();
+    eprintln!("search: {} of {jobs} runs to do", pending.len());
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Option<RunOutcome>>>> = Mutex::new(vec![None; jobs]);
-    let finished = AtomicUsize::new(0);
+    let progress = Mutex::new(Progress {
+        results,
+        readings_written: 0,
+        failure: None,
+    });
     std::thread::scope(|scope| {
-        for _ in 0..args.threads.min(jobs) {
+        for _ in 0..args.threads.min(pending.len()) {
             scope.spawn(|| {
                 loop {
-                    let job = next.fetch_add(1, Ordering::Relaxed);
-                    if job >= jobs {
+                    let Some(&job) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         break;
-                    }
+                    };
                     let (r, i) = (job / runs, job % runs);
                     let seed = args.seed.wrapping_add(i as u64);
                     let e = &chosen[r];
@@ -169,44 +194,143 @@ pub fn execute(args: SearchArgs) -> Result<()> {
                         &mut |_| {},
                     )
                     .ok();
-                    results
+                    let mut state = progress
                         .lock()
-                        .expect("no worker panics while holding the lock")[job] = Some(outcome);
-                    let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
-                    if done.is_multiple_of(runs) || done == jobs {
-                        eprintln!("search: {done} of {jobs} runs done");
+                        .expect("no worker panics while holding the lock");
+                    state.results[job] = Some(outcome);
+                    let complete = state
+                        .results
+                        .chunks(runs)
+                        .take_while(|c| c.iter().all(Option::is_some))
+                        .count();
+                    if complete > state.readings_written {
+                        for reading in &chosen[state.readings_written..complete] {
+                            eprintln!("search: reading {} done", reading.reading.name);
+                        }
+                        state.readings_written = complete;
+                        if let Err(error) = write_outputs(&args, &chosen, &state.results, complete)
+                        {
+                            state.failure.get_or_insert(error);
+                        }
                     }
                 }
             });
         }
     });
-    let results: Vec<Option<RunOutcome>> = results
+    let state = progress
         .into_inner()
-        .expect("no worker panics while holding the lock")
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect();
+        .expect("no worker panics while holding the lock");
+    if let Some(error) = state.failure {
+        return Err(error);
+    }
 
-    let mut table = csv::Writer::from_writer(Vec::new());
-    let mut per_run = csv::Writer::from_writer(Vec::new());
-    write_headers(&mut table, &mut per_run)?;
     println!(
         "{:<34} {:>4} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
         "reading", "runs", "<5000", "<35000", "median", "frozen<5k", "frozen<35k", "median"
     );
-    for (r, reading) in chosen.iter().map(|e| &e.reading).enumerate() {
-        let outcomes = &results[r * runs..(r + 1) * runs];
-        let row = summarize(outcomes);
-        print_row(&reading.name, &row);
-        write_row(&mut table, reading, &row)?;
+    for (r, entry) in chosen.iter().enumerate() {
+        let outcomes: Vec<Option<RunOutcome>> = state.results[r * runs..(r + 1) * runs]
+            .iter()
+            .map(|o| o.clone().flatten())
+            .collect();
+        print_row(&entry.reading.name, &summarize(&outcomes));
+    }
+    Ok(())
+}
+
+/// The runs recorded in OUT/runs.csv by an earlier search with the same --sequences and
+/// --seed, keyed by (reading, run, seed).
+fn recorded_runs(
+    args: &SearchArgs,
+) -> Result<std::collections::HashMap<(String, usize, u64), Option<RunOutcome>>> {
+    use crate::collapse::run::FrozenResult;
+    let mut recorded = std::collections::HashMap::new();
+    let runs_path = args.out.join("runs.csv");
+    let sidecar_path = args.out.join("search.sidecar.toml");
+    if !runs_path.is_file() || !sidecar_path.is_file() {
+        return Ok(recorded);
+    }
+    let sidecar_text = String::from_utf8(files::read(&sidecar_path)?).unwrap_or_default();
+    let sidecar: toml::Table =
+        sidecar_text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::Malformed {
+                path: sidecar_path.clone(),
+                message: e.to_string(),
+            })?;
+    let same = |key: &str, value: u64| {
+        sidecar.get(key).and_then(toml::Value::as_integer) == Some(value as i64)
+    };
+    if !same("sequences", args.sequences) || !same("seed", args.seed) {
+        return Err(Error::invalid(
+            "--resume",
+            runs_path.display(),
+            "expected runs recorded with the same --sequences and --seed; \
+             drop --resume or choose another --out",
+        ));
+    }
+    let table = crate::plot::table::read_table(&runs_path)?;
+    let names = table.texts("reading")?;
+    let run = table.integers("run")?;
+    let seed = table.integers("seed")?;
+    let solve = table.optional_integers("sequences_to_solve")?;
+    let frozen = table.optional_integers("sequences_to_frozen")?;
+    let diverged = table.bools("diverged")?;
+    let solved = table.bools("solved")?;
+    let confirmed = table.bools("frozen_confirmed")?;
+    let trained = table.optional_integers("sequences_trained")?;
+    let ticks = table.texts("final_chunker_ticks_per_sequence")?;
+    let target = table.texts("final_frozen_target_error_max_abs")?;
+    let float = |text: &str| text.parse::<f64>().unwrap_or(f64::NAN);
+    for row in 0..table.len() {
+        let outcome = (!diverged[row]).then(|| RunOutcome {
+            solved: solved[row],
+            sequences_to_solve: solve[row],
+            frozen_confirmed: confirmed[row],
+            sequences_to_frozen: frozen[row],
+            sequences_trained: trained[row].unwrap_or(0),
+            final_ticks_per_sequence: float(&ticks[row]),
+            final_frozen: FrozenResult {
+                passed: false,
+                passed_fraction: f64::NAN,
+                target_error: float(&target[row]),
+                symbol_error: f64::NAN,
+            },
+            curve: Vec::new(),
+        });
+        recorded.insert((names[row].clone(), run[row] as usize, seed[row]), outcome);
+    }
+    Ok(recorded)
+}
+
+/// The results of a search in progress: per job, `None` until it ran, then the outcome
+/// (`None` inside for a diverged run).
+struct Progress {
+    results: Vec<Option<Option<RunOutcome>>>,
+    readings_written: usize,
+    failure: Option<Error>,
+}
+
+/// Writes search.csv, runs.csv and the sidecar for the first `complete` readings.
+fn write_outputs(
+    args: &SearchArgs,
+    chosen: &[Entry],
+    results: &[Option<Option<RunOutcome>>],
+    complete: usize,
+) -> Result<()> {
+    let runs = args.runs as usize;
+    let mut table = csv::Writer::from_writer(Vec::new());
+    let mut per_run = csv::Writer::from_writer(Vec::new());
+    write_headers(&mut table, &mut per_run)?;
+    for (r, entry) in chosen.iter().take(complete).enumerate() {
+        let outcomes: Vec<Option<RunOutcome>> = results[r * runs..(r + 1) * runs]
+            .iter()
+            .map(|o| o.clone().flatten())
+            .collect();
+        write_row(&mut table, &entry.reading, &summarize(&outcomes))?;
         for (i, outcome) in outcomes.iter().enumerate() {
-            write_run(
-                &mut per_run,
-                reading,
-                i,
-                args.seed.wrapping_add(i as u64),
-                outcome,
-            )?;
+            let seed = args.seed.wrapping_add(i as u64);
+            write_run(&mut per_run, &entry.reading, i, seed, outcome)?;
         }
     }
 
@@ -219,16 +343,18 @@ pub fn execute(args: SearchArgs) -> Result<()> {
     };
     write("search.csv", table)?;
     write("runs.csv", per_run)?;
+    let names: Vec<&str> = chosen.iter().map(|e| e.reading.name.as_str()).collect();
     let sidecar = format!(
-        "# Written by chunker {} `chunker search`. Built-in readings run the standard task with\n# m = 20 and the default success test; a config reading runs its own.\nruns = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nconfig = {:?}\ndefault_success = {:?}\n",
+        "# Written by chunker {} `chunker search`. Built-in readings run the standard task with\n\
+         # m = 20 and the default success test; a config reading runs its own.\n\
+         runs = {}\nsequences = {}\nseed = {}\nreadings = {:?}\nreadings_complete = {}\n\
+         config = {:?}\ndefault_success = {:?}\n",
         env!("CARGO_PKG_VERSION"),
         args.runs,
         args.sequences,
         args.seed,
-        chosen
-            .iter()
-            .map(|e| e.reading.name.as_str())
-            .collect::<Vec<_>>(),
+        names,
+        complete,
         args.config
             .as_ref()
             .map(|p| p.display().to_string())

@@ -8,12 +8,11 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args};
 
 use crate::codec::trace::{
-    Trace, TraceTraining, from_saved_model, standard_stream_bytes, to_saved_model, trace_standard,
-    train_on_standard,
+    StandardFeed, Trace, load_standard, standard_hierarchy_spec, standard_stream_bytes,
+    to_saved_model, trace_standard, train_on_standard,
 };
-use crate::codec::{PredictorStack, TimeCode};
 use crate::error::{Error, Result};
-use crate::tasks::StandardTask;
+use crate::plot::figure::with_suffix;
 use crate::{files, saved};
 
 const RED_BOLD: &str = "\x1b[1;31m";
@@ -30,7 +29,7 @@ pub struct TraceArgs {
     /// Trace a model saved by `chunker trace --train --save-model`.
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Train a predictor stack on the standard task first, then trace it.
+    /// Train a predictor hierarchy on the standard task first, then trace it.
     #[arg(long)]
     pub train: bool,
     /// Write the standard task's stream to this file (one byte per symbol: 0 = a, 1 = x,
@@ -47,22 +46,13 @@ pub struct TraceArgs {
     /// Seed of the initial weights and the training stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Levels of the predictor stack (--train).
+    /// Most levels the hierarchy may grow to (--train).
     #[arg(long, default_value_t = 2)]
-    pub levels: usize,
-    /// Hidden units per level (--train).
-    #[arg(long, default_value_t = 8)]
+    pub max_levels: usize,
+    /// Hidden units per level (--train); the 1993 experiment used 1.
+    #[arg(long, default_value_t = 1)]
     pub hidden: usize,
-    /// Steps that truncated BPTT looks back (--train).
-    #[arg(long, default_value_t = 4)]
-    pub horizon: usize,
-    /// Learning rate of online gradient descent on the cross-entropy (--train).
-    #[arg(long, default_value_t = 0.5)]
-    pub learning_rate: f64,
-    /// What levels above level 1 receive about time with each input (--train).
-    #[arg(long, value_enum, default_value_t = TimeCode::Decay)]
-    pub time_code: TimeCode,
-    /// Save the trained stack to this file (--train).
+    /// Save the trained hierarchy to this file (--train).
     #[arg(long, value_name = "PATH", requires = "train")]
     pub save_model: Option<PathBuf>,
     /// Steps of fresh stream to show [default: 3 sequences].
@@ -71,8 +61,8 @@ pub struct TraceArgs {
     /// Seed of the stream shown, independent of the training stream.
     #[arg(long, default_value_t = 7)]
     pub trace_seed: u64,
-    /// Also draw the trace as a figure (.png or .svg).
-    #[arg(long, value_name = "PATH")]
+    /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
     pub figure: Option<PathBuf>,
 }
 
@@ -91,81 +81,73 @@ pub fn run(args: TraceArgs) -> Result<()> {
         return Ok(());
     }
 
-    let (mut stack, task, origin) = load_or_train(&args)?;
+    let (mut feed, origin) = load_or_train(&args)?;
+    let task = feed.task;
     let steps = args.steps.unwrap_or(3 * task.sequence_length());
     if steps == 0 {
         return Err(Error::invalid("--steps", steps, "expected an integer >= 1"));
     }
-    let trace = trace_standard(&mut stack, &task, steps, args.trace_seed)?;
+    let trace = trace_standard(&mut feed, steps, args.trace_seed)?;
 
     println!("{origin}");
     println!(
-        "{steps} fresh steps (trace seed {}), learning off:",
+        "{steps} fresh steps (trace seed {}); the top level keeps learning online:",
         args.trace_seed
     );
     let colour = std::io::stdout().is_terminal();
     print!("{}", render(&trace, colour, task.sequence_length()));
-    if let Some(path) = &args.figure {
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, trace.to_csv().as_bytes())?;
         let title = format!(
             "Unexpected inputs per level, standard task (lag {})",
             task.lag()
         );
-        crate::plot::trace::trace_figure(&trace, path, &title)?;
-        println!("figure: {}", path.display());
+        crate::plot::trace::trace_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
     }
     Ok(())
 }
 
-/// The stack to trace, its task, and one line saying where it came from.
-fn load_or_train(args: &TraceArgs) -> Result<(PredictorStack, StandardTask, String)> {
+/// The hierarchy to trace, fed by the standard stream, and one line saying where it came
+/// from.
+fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
     if let Some(path) = &args.model {
-        let model = saved::load(path)?;
-        let sequences = model
-            .metadata
+        let (feed, metadata) = load_standard(path)?;
+        let sequences = metadata
             .get("training_sequences")
             .and_then(toml::Value::as_integer)
             .unwrap_or(0);
-        let (stack, task) = from_saved_model(model, path)?;
         let origin = format!(
-            "model {}: {} levels of {} hidden units, trained on {sequences} sequences of \
-             the standard task (lag {})",
+            "model {}: {} levels, trained on {sequences} sequences of the standard task \
+             (lag {})",
             path.display(),
-            stack.config().levels,
-            stack.config().hidden,
-            task.lag()
+            feed.hierarchy.levels().len(),
+            feed.task.lag()
         );
-        return Ok((stack, task, origin));
+        return Ok((feed, origin));
     }
 
-    let mut stack_config = TraceTraining::stack_defaults(args.lag);
-    stack_config.levels = args.levels;
-    stack_config.hidden = args.hidden;
-    stack_config.horizon = args.horizon;
-    stack_config.learning_rate = args.learning_rate;
-    stack_config.time_code = args.time_code;
-    stack_config.seed = args.seed;
-    let training = TraceTraining {
-        lag: args.lag,
-        sequences: args.sequences,
-        stack: stack_config,
-    };
-    let (stack, task) = train_on_standard(&training)?;
-    let received = stack.received();
+    let spec = standard_hierarchy_spec(args.lag, args.hidden, args.max_levels);
+    let feed = train_on_standard(spec, args.lag, args.sequences, args.seed)?;
     let mut origin = format!(
-        "trained {} levels of {} hidden units on {} sequences of the standard task (lag {}, \
-         seed {}); inputs received in training:",
-        training.stack.levels, training.stack.hidden, training.sequences, args.lag, args.seed
+        "trained a hierarchy on {} sequences of the standard task (lag {}, seed {}); \
+         ticks in training:",
+        args.sequences, args.lag, args.seed
     );
-    for (index, count) in received.iter().enumerate() {
-        origin.push_str(&format!(" level {} {count}", index + 1));
+    for (index, level) in feed.hierarchy.levels().iter().enumerate() {
+        origin.push_str(&format!(" level {} {}", index + 1, level.ticks()));
     }
     if let Some(path) = &args.save_model {
-        saved::save(path, &to_saved_model(&stack, &task, training.sequences))?;
+        saved::save(path, &to_saved_model(&feed, args.sequences, args.seed)?)?;
         origin.push_str(&format!("\nsaved the model to {}", path.display()));
     }
-    let mut stack = stack;
-    stack.reset_states();
-    Ok((stack, task, origin))
+    Ok((feed, origin))
 }
 
 /// The trace as text: blocks of steps, each with the input line and one line per level;

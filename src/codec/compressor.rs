@@ -17,16 +17,17 @@
 //! | 0 | 8 | magic `CHUNKCMP` |
 //! | 8 | 2 | format version (1) |
 //! | 10 | 1 | levels |
-//! | 11 | 1 | time code (0 none, 1 decay) |
+//! | 11 | 1 | time code (0 none, 1 binary, 2 decaying) |
 //! | 12 | 4 | hidden units per level |
 //! | 16 | 4 | truncated-BPTT horizon |
 //! | 20 | 8 | learning rate (f64) |
 //! | 28 | 8 | initial weight range (f64) |
-//! | 36 | 8 | seed |
-//! | 44 | 8 | original length in bytes |
-//! | 52 | 4 | CRC-32 of the original bytes |
-//! | 56 | 8 | number of 32-bit payload words |
-//! | 64 | 4 w | payload |
+//! | 36 | 8 | time-code parameter (f64): bits for binary, decay for decaying, else 0 |
+//! | 44 | 8 | seed |
+//! | 52 | 8 | original length in bytes |
+//! | 60 | 4 | CRC-32 of the original bytes |
+//! | 64 | 8 | number w of 32-bit payload words |
+//! | 72 | 4 w | payload: the range coder's words |
 //! | end - 4 | 4 | CRC-32 of everything before it |
 
 use std::path::Path;
@@ -37,7 +38,8 @@ use constriction::stream::{Decode, Encode};
 
 use super::bytes::{Reader, check_trailing_crc};
 use super::checksum::crc32;
-use super::stack::{PredictorStack, StackConfig, TimeCode};
+use super::stack::{PredictorStack, StackConfig};
+use crate::compression::TimeCode;
 use crate::error::{Error, Result};
 
 /// The first bytes of every compressed file.
@@ -48,7 +50,9 @@ pub const VERSION: u16 = 1;
 pub const PRECISION: usize = 24;
 const TOTAL: u32 = 1 << PRECISION;
 /// Bytes before the payload.
-const HEADER_LEN: usize = 64;
+const HEADER_LEN: usize = 72;
+/// Offset of the payload length in words.
+const WORD_COUNT_OFFSET: usize = 64;
 /// Number of points of the reduced-description curve in a report.
 const CURVE_POINTS: u64 = 100;
 /// Every coded byte costs at least -log2(1 - 255 / 2^24) > 2^-16 bits, because every other
@@ -73,7 +77,8 @@ pub struct CodecConfig {
 
 impl Default for CodecConfig {
     /// The defaults measured in notes/codec.md: two levels of 32 tanh units, truncated
-    /// BPTT over 4 steps, learning rate 0.05, weights in [-0.1, 0.1], decaying time code.
+    /// BPTT over 4 steps, learning rate 0.05, weights in [-0.1, 0.1], and a decaying time
+    /// code with factor 0.9 per step.
     fn default() -> Self {
         Self {
             levels: 2,
@@ -81,7 +86,7 @@ impl Default for CodecConfig {
             horizon: 4,
             learning_rate: 0.05,
             init_range: 0.1,
-            time_code: TimeCode::Decay,
+            time_code: TimeCode::Decaying { decay: 0.9 },
             seed: 1,
         }
     }
@@ -149,10 +154,15 @@ struct Tally {
 
 impl Tally {
     fn new(levels: usize, total: u64) -> Self {
+        let start = CurvePoint {
+            symbols: 0,
+            received: vec![0; levels],
+            top_unexpected: 0,
+        };
         Self {
             unexpected: vec![0; levels],
             information_bits: 0.0,
-            curve: Vec::new(),
+            curve: vec![start],
             interval: total.div_ceil(CURVE_POINTS).max(1),
         }
     }
@@ -161,7 +171,7 @@ impl Tally {
         for (count, &flag) in self.unexpected.iter_mut().zip(unexpected) {
             *count += u64::from(flag);
         }
-        if done % self.interval == 0 || done == total {
+        if done.is_multiple_of(self.interval) || done == total {
             self.curve.push(CurvePoint {
                 symbols: done,
                 received: stack.received(),
@@ -244,7 +254,7 @@ pub fn compress(data: &[u8], config: &CodecConfig) -> Result<(Vec<u8>, CodecRepo
         let symbol = usize::from(byte);
         tally.information_bits -= (f64::from(frequencies[symbol]) / f64::from(TOTAL)).log2();
         encoder
-            .encode_symbol(symbol, &model_for(&frequencies))
+            .encode_symbol(symbol, model_for(&frequencies))
             .expect("every byte has a nonzero frequency, so it can be encoded");
 
         let outcome = stack.observe(symbol, &prediction)?;
@@ -264,11 +274,13 @@ fn write_file(config: &CodecConfig, data: &[u8], words: &[u32]) -> Vec<u8> {
     file.extend_from_slice(MAGIC);
     file.extend_from_slice(&VERSION.to_le_bytes());
     file.push(config.levels as u8);
-    file.push(config.time_code.to_byte());
+    let (code, parameter) = time_code_to_bytes(config.time_code);
+    file.push(code);
     file.extend_from_slice(&(config.hidden as u32).to_le_bytes());
     file.extend_from_slice(&(config.horizon as u32).to_le_bytes());
     file.extend_from_slice(&config.learning_rate.to_le_bytes());
     file.extend_from_slice(&config.init_range.to_le_bytes());
+    file.extend_from_slice(&parameter.to_le_bytes());
     file.extend_from_slice(&config.seed.to_le_bytes());
     file.extend_from_slice(&(data.len() as u64).to_le_bytes());
     file.extend_from_slice(&crc32(data).to_le_bytes());
@@ -279,6 +291,30 @@ fn write_file(config: &CodecConfig, data: &[u8], words: &[u32]) -> Vec<u8> {
     let checksum = crc32(&file);
     file.extend_from_slice(&checksum.to_le_bytes());
     file
+}
+
+/// The time code as its header byte and parameter.
+fn time_code_to_bytes(code: TimeCode) -> (u8, f64) {
+    match code {
+        TimeCode::None => (0, 0.0),
+        TimeCode::Binary { bits } => (1, bits as f64),
+        TimeCode::Decaying { decay } => (2, decay),
+    }
+}
+
+/// The time code of a header byte and parameter; `None` when the byte names no code or
+/// the bit count is not a whole number (ranges are checked by validation afterwards).
+fn time_code_from_bytes(code: u8, parameter: f64) -> Option<TimeCode> {
+    match code {
+        0 => Some(TimeCode::None),
+        1 if parameter.fract() == 0.0 && (0.0..=64.0).contains(&parameter) => {
+            Some(TimeCode::Binary {
+                bits: parameter as usize,
+            })
+        }
+        2 => Some(TimeCode::Decaying { decay: parameter }),
+        _ => None,
+    }
 }
 
 /// The parsed header and payload of a compressed file.
@@ -310,21 +346,43 @@ fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
     if version == 0 {
         return Err(reader.malformed("format version 0 does not exist"));
     }
+    reader.take(WORD_COUNT_OFFSET - reader.offset(), "header")?;
+    let word_count = reader.u64("payload length")?;
+    let expected = word_count
+        .saturating_mul(4)
+        .saturating_add(HEADER_LEN as u64 + 4);
+    if expected != file.len() as u64 {
+        let problem = if expected > file.len() as u64 {
+            "truncated"
+        } else {
+            "trailing bytes"
+        };
+        return Err(reader.malformed(format!(
+            "{problem}: the header gives a payload of {word_count} words, so {expected} \
+             bytes, but the file has {}",
+            file.len()
+        )));
+    }
     let body = check_trailing_crc(file, path)?;
 
     let mut reader = Reader::new(body, path);
     reader.take(10, "magic and version")?;
     let levels = usize::from(reader.u8("levels")?);
-    let time_code_byte = reader.u8("time code")?;
-    let time_code = TimeCode::from_byte(time_code_byte)
-        .ok_or_else(|| reader.malformed(format!("unknown time code {time_code_byte}")))?;
+    let code = reader.u8("time code")?;
+    let hidden = reader.u32("hidden units")? as usize;
+    let horizon = reader.u32("horizon")? as usize;
+    let learning_rate = reader.f64("learning rate")?;
+    let init_range = reader.f64("initial weight range")?;
+    let parameter = reader.f64("time-code parameter")?;
+    let time_code = time_code_from_bytes(code, parameter)
+        .ok_or_else(|| reader.malformed(format!("unknown time code {code} ({parameter})")))?;
     let config = CodecConfig {
         levels,
         time_code,
-        hidden: reader.u32("hidden units")? as usize,
-        horizon: reader.u32("horizon")? as usize,
-        learning_rate: reader.f64("learning rate")?,
-        init_range: reader.f64("initial weight range")?,
+        hidden,
+        horizon,
+        learning_rate,
+        init_range,
         seed: reader.u64("seed")?,
     };
     config

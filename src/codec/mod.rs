@@ -9,4 +9,4 @@ pub mod stack;
 pub mod trace;
 
 pub use compressor::{CodecConfig, CodecReport, CurvePoint, compress, decompress};
-pub use stack::{Prediction, PredictorStack, StackConfig, StepOutcome, TimeCode};
+pub use stack::{Prediction, PredictorStack, StackConfig, StepOutcome};

@@ -24,6 +24,7 @@ use ndarray::Array1;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::compression::{TimeCode, TimeCoder};
 use crate::error::{Error, Result};
 use crate::net::{
     HiddenActivation, Net, NetShape, OnlineLearner, OutputActivation, Params, TruncatedBptt,
@@ -39,60 +40,12 @@ pub const MAX_HORIZON: usize = 256;
 /// Largest alphabet: one symbol per byte value.
 pub const MAX_ALPHABET: usize = 256;
 
-/// Decay per step of the time-code unit: a level that last received an input `gap` steps
-/// ago gets the extra input `TIME_CODE_DECAY^(gap - 1)`, so 1 means "the step right after".
-pub const TIME_CODE_DECAY: f64 = 0.9;
-
 /// Initial weight of a level's own prediction against the level below in its coding
 /// distribution, and the bounds it is kept in, so that a level that predicted badly for a
 /// while can regain trust.
 const INITIAL_TRUST: f64 = 0.5;
 const MIN_TRUST: f64 = 0.02;
 const MAX_TRUST: f64 = 0.98;
-
-/// What a level above level 1 receives about time with each unexpected input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TimeCode {
-    /// The symbol only, as in the 20-step experiment of 1992.
-    None,
-    /// One extra input unit that decays with the steps since the level's previous input,
-    /// like the decaying unit of Schmidhuber's later redundancy-removal demo (ZIF).
-    Decay,
-}
-
-impl TimeCode {
-    /// The number of extra input units this code adds to a level above level 1.
-    pub fn units(self) -> usize {
-        match self {
-            Self::None => 0,
-            Self::Decay => 1,
-        }
-    }
-
-    /// The code's byte in the file formats.
-    pub fn to_byte(self) -> u8 {
-        match self {
-            Self::None => 0,
-            Self::Decay => 1,
-        }
-    }
-
-    /// The code for a byte of the file formats, `None` when the byte names no code.
-    pub fn from_byte(byte: u8) -> Option<Self> {
-        match byte {
-            0 => Some(Self::None),
-            1 => Some(Self::Decay),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Decay => "decay",
-        }
-    }
-}
 
 /// The sizes and training settings of a predictor stack.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,6 +60,7 @@ pub struct StackConfig {
     pub learning_rate: f64,
     /// Initial weights are drawn uniformly from [-init_range, init_range].
     pub init_range: f64,
+    /// What levels above level 1 receive about time with each input.
     pub time_code: TimeCode,
     /// Seed of the weight initialisation.
     pub seed: u64,
@@ -118,6 +72,7 @@ impl StackConfig {
     /// # Errors
     /// [`Error::InvalidValue`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
+        self.time_code.validate("--time-code")?;
         if !(2..=MAX_ALPHABET).contains(&self.alphabet) {
             return Err(Error::invalid(
                 "alphabet",
@@ -170,7 +125,7 @@ impl StackConfig {
         let time_units = if level == 0 {
             0
         } else {
-            self.time_code.units()
+            self.time_code.width()
         };
         NetShape {
             inputs: self.alphabet + time_units,
@@ -193,9 +148,10 @@ struct Level {
     received: u64,
     /// The step of the latest input received.
     last_step: u64,
-    /// Input columns that were nonzero in the truncated-BPTT window, one entry per step,
-    /// newest last; only these columns of `w_hx` and `w_yx` have a nonzero gradient.
-    window_columns: VecDeque<[Option<usize>; 2]>,
+    /// The symbols of the truncated-BPTT window, newest last: with the time-code units,
+    /// the only input columns whose `w_hx` and `w_yx` weights have a nonzero gradient.
+    window_symbols: VecDeque<usize>,
+    time: TimeCoder,
     /// This level's own prediction restricted to its candidates and renormalised (n).
     own: Vec<f64>,
     /// The coding distribution of the level below, restricted to this level's candidates
@@ -293,14 +249,19 @@ impl PredictorStack {
                 learner,
                 received: 0,
                 last_step: 0,
-                window_columns: VecDeque::with_capacity(config.horizon + 1),
+                window_symbols: VecDeque::with_capacity(config.horizon + 1),
+                time: TimeCoder::new(if index == 0 {
+                    TimeCode::None
+                } else {
+                    config.time_code
+                }),
                 own: vec![0.0; config.alphabet],
                 lower: vec![0.0; config.alphabet],
                 predicted: false,
                 trust: INITIAL_TRUST,
             });
         }
-        let width = config.alphabet + config.time_code.units();
+        let width = config.alphabet + config.time_code.width();
         Ok(Self {
             input: Array1::zeros(width),
             target: Array1::zeros(config.alphabet),
@@ -340,7 +301,8 @@ impl PredictorStack {
             level.learner.reset();
             level.received = 0;
             level.last_step = 0;
-            level.window_columns.clear();
+            level.window_symbols.clear();
+            level.time = TimeCoder::new(level.time.code());
             level.predicted = false;
             level.trust = INITIAL_TRUST;
         }
@@ -396,9 +358,10 @@ impl PredictorStack {
             expected.push(guess);
 
             if index == top {
-                for symbol in 0..n {
-                    if self.candidates[symbol] {
-                        probabilities[symbol] = remaining * self.mixture[symbol];
+                let candidates = self.candidates.iter().zip(&self.mixture);
+                for (slot, (&candidate, &p)) in probabilities.iter_mut().zip(candidates) {
+                    if candidate {
+                        *slot = remaining * p;
                     }
                 }
                 break;
@@ -469,11 +432,6 @@ impl PredictorStack {
     /// One tick of level `index` on `symbol`: loss of its latest output, learn, advance.
     fn tick_level(&mut self, index: usize, symbol: usize) -> Result<()> {
         let n = self.config.alphabet;
-        let time_units = if index == 0 {
-            0
-        } else {
-            self.config.time_code.units()
-        };
         let step = self.step;
         let learning = self.learning;
         let learning_rate = self.config.learning_rate;
@@ -497,7 +455,8 @@ impl PredictorStack {
                 &mut level.net,
                 gradient,
                 learning_rate,
-                &level.window_columns,
+                &level.window_symbols,
+                n,
             );
             if let Some((name, row, column)) = level.net.params.first_non_finite() {
                 return Err(diverged(
@@ -511,25 +470,17 @@ impl PredictorStack {
         let input = &mut self.input;
         input.fill(0.0);
         input[symbol] = 1.0;
-        let mut time_column = None;
-        if time_units == 1 {
-            let gap = if level.received == 0 {
-                step
-            } else {
-                step - level.last_step
-            };
-            let exponent = i32::try_from(gap.saturating_sub(1)).unwrap_or(i32::MAX);
-            input[n] = TIME_CODE_DECAY.powi(exponent);
-            time_column = (input[n] != 0.0).then_some(n);
-        }
         let width = level.net.shape.inputs;
+        level
+            .time
+            .encode(step, input.slice_mut(ndarray::s![n..width]));
         level
             .learner
             .advance(&level.net, input.slice(ndarray::s![..width]));
-        if level.window_columns.len() == self.config.horizon {
-            level.window_columns.pop_front();
+        if level.window_symbols.len() == self.config.horizon {
+            level.window_symbols.pop_front();
         }
-        level.window_columns.push_back([Some(symbol), time_column]);
+        level.window_symbols.push_back(symbol);
         level.received += 1;
         level.last_step = step;
         Ok(())
@@ -561,16 +512,19 @@ fn restrict(distribution: Option<&[f64]>, candidates: &[bool], out: &mut [f64]) 
 }
 
 /// Gradient descent, weights -= learning_rate * gradient, touching only the input columns
-/// of `w_hx` and `w_yx` that were nonzero in the window. The gradients of the other
-/// columns are exactly zero, so the result is bit-identical to a dense update, and far
-/// cheaper for one-hot inputs over 256 symbols.
+/// of `w_hx` and `w_yx` that can be nonzero in the window: the window's symbols and the
+/// time-code columns from `first_time_column` on. The gradients of the other columns are
+/// exactly zero, so the result is bit-identical to a dense update, and far cheaper for
+/// one-hot inputs over 256 symbols.
 fn descend(
     net: &mut Net,
     gradient: &Params,
     learning_rate: f64,
-    window_columns: &VecDeque<[Option<usize>; 2]>,
+    window_symbols: &VecDeque<usize>,
+    first_time_column: usize,
 ) {
-    let mut columns: Vec<usize> = window_columns.iter().flatten().flatten().copied().collect();
+    let mut columns: Vec<usize> = window_symbols.iter().copied().collect();
+    columns.extend(first_time_column..net.shape.inputs);
     columns.sort_unstable();
     columns.dedup();
 
@@ -634,7 +588,7 @@ mod tests {
             horizon: 3,
             learning_rate: 0.3,
             init_range: 0.2,
-            time_code: TimeCode::Decay,
+            time_code: TimeCode::Decaying { decay: 0.9 },
             seed: 7,
         }
     }
@@ -678,6 +632,47 @@ mod tests {
             before,
             "level 1 should predict a cycle"
         );
+    }
+
+    /// The sparse update must give the same bits as the dense `Params::add_scaled`.
+    #[test]
+    fn sparse_descent_equals_dense_descent() {
+        let config = config(2);
+        let shape = config.level_shape(1);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut net = Net::new(shape.clone(), Params::uniform(&shape, 0.3, &mut rng));
+        let mut learner = TruncatedBptt::new(&shape, config.horizon);
+        let mut window = VecDeque::new();
+        let mut time = TimeCoder::new(config.time_code);
+        let mut delta = Array1::zeros(shape.outputs);
+        for step in 0..12u64 {
+            let symbol = (step * 7 % 5) as usize;
+            if step > 0 {
+                let mut target = Array1::zeros(shape.outputs);
+                target[symbol] = 1.0;
+                let mask = Array1::ones(shape.outputs);
+                step_loss(
+                    OutputActivation::Softmax,
+                    learner.current(),
+                    target.view(),
+                    mask.view(),
+                    delta.view_mut(),
+                );
+                let gradient = learner.gradient(&net, delta.view()).clone();
+                let mut dense = net.clone();
+                dense.params.add_scaled(&shape, -0.3, &gradient);
+                descend(&mut net, &gradient, 0.3, &window, config.alphabet);
+                assert_eq!(net, dense, "step {step}");
+            }
+            let mut input = Array1::zeros(shape.inputs);
+            input[symbol] = 1.0;
+            time.encode(step, input.slice_mut(ndarray::s![config.alphabet..]));
+            learner.advance(&net, input.view());
+            if window.len() == config.horizon {
+                window.pop_front();
+            }
+            window.push_back(symbol);
+        }
     }
 
     #[test]

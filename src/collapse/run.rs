@@ -121,7 +121,7 @@ impl Default for SuccessConfig {
         Self {
             bound: 0.3,
             window: 100,
-            frozen_check_every: 500,
+            frozen_check_every: 1000,
             frozen_sequences: 1000,
             stop_at: StopAt::FrozenConfirmed,
         }

@@ -36,7 +36,8 @@ fn fully_recurrent(s: &mut SystemConfig) {
     s.chunker.output_feedback = true;
 }
 
-/// The readings of the search, the literal reading first.
+/// The readings of the search: the literal reading first, then the most informative ones,
+/// so that a search cut short has run those.
 pub fn readings() -> Vec<Reading> {
     vec![
         reading(
@@ -49,9 +50,81 @@ pub fn readings() -> Vec<Reading> {
             "output feedback in A and C",
             fully_recurrent,
         ),
+        reading(
+            "fully_recurrent_lr_0.5",
+            "output feedback in A and C; lr 0.5 for both nets",
+            |s| {
+                fully_recurrent(s);
+                s.automatizer.learning_rate = 0.5;
+                s.chunker.learning_rate = 0.5;
+            },
+        ),
+        reading(
+            "fully_recurrent_a_lr_0.5",
+            "output feedback in A and C; A lr 0.5",
+            |s| {
+                fully_recurrent(s);
+                s.automatizer.learning_rate = 0.5;
+            },
+        ),
+        reading(
+            "fully_recurrent_a_lr_0.3",
+            "output feedback in A and C; A lr 0.3",
+            |s| {
+                fully_recurrent(s);
+                s.automatizer.learning_rate = 0.3;
+            },
+        ),
+        reading(
+            "fully_recurrent_imitate_target_unit",
+            "output feedback in A and C; A imitates C's target unit",
+            |s| {
+                fully_recurrent(s);
+                s.collapse.imitated_state = ImitatedState::TargetUnit;
+            },
+        ),
+        reading(
+            "fully_recurrent_imitate_outputs",
+            "output feedback in A and C; A imitates C's 23 output units",
+            |s| {
+                fully_recurrent(s);
+                s.collapse.imitated_state = ImitatedState::Outputs;
+            },
+        ),
         reading("fully_recurrent_a", "output feedback in A only", |s| {
             s.automatizer.output_feedback = true;
         }),
+        reading(
+            "conventional",
+            "no chunker (the conventional net), layered",
+            |s| {
+                s.chunker_enabled = false;
+            },
+        ),
+        reading(
+            "conventional_fully_recurrent",
+            "no chunker (the conventional net), output feedback",
+            |s| {
+                s.chunker_enabled = false;
+                s.automatizer.output_feedback = true;
+            },
+        ),
+        reading(
+            "fully_recurrent_no_term3",
+            "output feedback in A and C; no term (3) (ablation)",
+            |s| {
+                fully_recurrent(s);
+                s.collapse.weight_chunker_state = 0.0;
+            },
+        ),
+        reading(
+            "fully_recurrent_soft_t4",
+            "output feedback in A and C; soft targets T = 4",
+            |s| {
+                fully_recurrent(s);
+                s.collapse.temperature = 4.0;
+            },
+        ),
         reading("fully_recurrent_c", "output feedback in C only", |s| {
             s.chunker.output_feedback = true;
         }),
@@ -94,19 +167,9 @@ pub fn readings() -> Vec<Reading> {
         reading("term3_weight_0.25", "term (3) weight 0.25", |s| {
             s.collapse.weight_chunker_state = 0.25;
         }),
-        reading("horizon_21", "truncated BPTT 21 steps back", |s| {
-            s.automatizer.horizon = 21;
-            s.chunker.horizon = 21;
-        }),
-        reading("rtrl_a", "A trained by RTRL", |s| {
-            s.automatizer.learner = LearnerKind::Rtrl;
-        }),
-        reading("init_1.0", "weights uniform in [-1, 1]", |s| {
-            s.automatizer.init_range = 1.0;
-            s.chunker.init_range = 1.0;
-        }),
-        reading("a_hidden_4", "A has 4 hidden units", |s| {
-            s.automatizer.hidden = 4;
+        reading("lr_0.5", "lr 0.5 for both nets", |s| {
+            s.automatizer.learning_rate = 0.5;
+            s.chunker.learning_rate = 0.5;
         }),
         reading(
             "a_lr_0.1_imitate_target",
@@ -116,6 +179,10 @@ pub fn readings() -> Vec<Reading> {
                 s.collapse.imitated_state = ImitatedState::TargetUnit;
             },
         ),
+        reading("init_1.0", "weights uniform in [-1, 1]", |s| {
+            s.automatizer.init_range = 1.0;
+            s.chunker.init_range = 1.0;
+        }),
         reading(
             "held_target_input",
             "target input held until the next target",
@@ -132,6 +199,19 @@ pub fn readings() -> Vec<Reading> {
         ),
         reading("soft_targets_t2", "term (3) soft targets at T = 2", |s| {
             s.collapse.temperature = 2.0;
+        }),
+        reading("sequence_starts", "every sequence start passed to C", |s| {
+            s.collapse.pass_sequence_starts = true;
+        }),
+        reading("a_hidden_4", "A has 4 hidden units", |s| {
+            s.automatizer.hidden = 4;
+        }),
+        reading("rtrl_a", "A trained by RTRL", |s| {
+            s.automatizer.learner = LearnerKind::Rtrl;
+        }),
+        reading("horizon_21", "truncated BPTT 21 steps back", |s| {
+            s.automatizer.horizon = 21;
+            s.chunker.horizon = 21;
         }),
         reading(
             "fully_recurrent_argmax",
@@ -166,22 +246,6 @@ pub fn readings() -> Vec<Reading> {
             },
         ),
         reading(
-            "fully_recurrent_soft_t4",
-            "output feedback in A and C; soft targets T = 4",
-            |s| {
-                fully_recurrent(s);
-                s.collapse.temperature = 4.0;
-            },
-        ),
-        reading(
-            "fully_recurrent_no_term3",
-            "output feedback in A and C; no term (3) (ablation)",
-            |s| {
-                fully_recurrent(s);
-                s.collapse.weight_chunker_state = 0.0;
-            },
-        ),
-        reading(
             "fully_recurrent_starts",
             "output feedback in A and C; every sequence start passed to C",
             |s| {
@@ -198,66 +262,11 @@ pub fn readings() -> Vec<Reading> {
             },
         ),
         reading(
-            "fully_recurrent_lr_0.5",
-            "output feedback in A and C; lr 0.5 for both nets",
-            |s| {
-                fully_recurrent(s);
-                s.automatizer.learning_rate = 0.5;
-                s.chunker.learning_rate = 0.5;
-            },
-        ),
-        reading(
-            "fully_recurrent_a_lr_0.3",
-            "output feedback in A and C; A lr 0.3",
-            |s| {
-                fully_recurrent(s);
-                s.automatizer.learning_rate = 0.3;
-            },
-        ),
-        reading(
             "fully_recurrent_threshold_0.1",
             "output feedback in A and C; surprise threshold 0.1",
             |s| {
                 fully_recurrent(s);
                 s.collapse.surprise_threshold = 0.1;
-            },
-        ),
-        reading(
-            "fully_recurrent_imitate_target_unit",
-            "output feedback in A and C; A imitates C's target unit",
-            |s| {
-                fully_recurrent(s);
-                s.collapse.imitated_state = ImitatedState::TargetUnit;
-            },
-        ),
-        reading(
-            "fully_recurrent_a_lr_0.5",
-            "output feedback in A and C; A lr 0.5",
-            |s| {
-                fully_recurrent(s);
-                s.automatizer.learning_rate = 0.5;
-            },
-        ),
-        reading("lr_0.5", "lr 0.5 for both nets", |s| {
-            s.automatizer.learning_rate = 0.5;
-            s.chunker.learning_rate = 0.5;
-        }),
-        reading("sequence_starts", "every sequence start passed to C", |s| {
-            s.collapse.pass_sequence_starts = true;
-        }),
-        reading(
-            "conventional",
-            "no chunker (the conventional net), layered",
-            |s| {
-                s.chunker_enabled = false;
-            },
-        ),
-        reading(
-            "conventional_fully_recurrent",
-            "no chunker (the conventional net), output feedback",
-            |s| {
-                s.chunker_enabled = false;
-                s.automatizer.output_feedback = true;
             },
         ),
     ]

@@ -18,6 +18,7 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::config::{self, BudgetSection, RunSection};
 use super::{Budget, Cell, Experiment, NoProgress, Progress, RunError, RunReport};
 use crate::compression::{SurpriseRule, TimeCode};
 use crate::error::{Error, Result};
@@ -34,8 +35,9 @@ use crate::tasks::standard::Step;
 pub enum TaskConfig {
     /// The standard task with lag m.
     Standard { lag: usize },
-    /// Strings of a's and b's: head, then `runs` runs of `run_length` a's closed by b.
-    Grammar { run_length: usize, runs: usize },
+    /// Strings of a's and b's: head, then `body_runs` runs of `run_length` a's, each
+    /// closed by b.
+    Grammar { run_length: usize, body_runs: usize },
     /// a or x, then `phrases` runs of `run_length` copies (the >1000-step reconstruction).
     NestedRuns { phrases: usize, run_length: usize },
     /// The stochastic automaton; `copies` = 1 is the easy task, 20 the hard one.
@@ -46,7 +48,10 @@ impl TaskConfig {
     fn symbols(&self) -> Result<usize> {
         Ok(match *self {
             Self::Standard { lag } => StandardTask::new(lag)?.symbols(),
-            Self::Grammar { run_length, runs } => GrammarTask::new(run_length, runs)?.symbols(),
+            Self::Grammar {
+                run_length,
+                body_runs,
+            } => GrammarTask::new(run_length, body_runs)?.symbols(),
             Self::NestedRuns {
                 phrases,
                 run_length,
@@ -55,13 +60,35 @@ impl TaskConfig {
         })
     }
 
+    /// Steps between the symbol that decides the target and the target: the lag of the
+    /// standard task, the shorter class of the grammar, the mean for the automaton (whose
+    /// run of c symbols has a random length).
+    pub fn lag(&self) -> f64 {
+        match *self {
+            Self::Standard { lag } => lag as f64,
+            Self::Grammar {
+                run_length,
+                body_runs,
+            } => (body_runs * (run_length + 1)) as f64,
+            Self::NestedRuns {
+                phrases,
+                run_length,
+            } => (phrases * run_length) as f64,
+            Self::Automaton { copies } => {
+                let mean_c_emissions = 1.0 / (1.0 - crate::tasks::automaton::REPEAT_C);
+                copies as f64 * (mean_c_emissions + 1.0)
+            }
+        }
+    }
+
     /// The stream, drawn from `rng`.
     fn stream(&self, rng: ChaCha8Rng) -> Result<Box<dyn Iterator<Item = Step>>> {
         Ok(match *self {
             Self::Standard { lag } => Box::new(StandardTask::new(lag)?.stream(rng)),
-            Self::Grammar { run_length, runs } => {
-                Box::new(GrammarTask::new(run_length, runs)?.stream(rng))
-            }
+            Self::Grammar {
+                run_length,
+                body_runs,
+            } => Box::new(GrammarTask::new(run_length, body_runs)?.stream(rng)),
             Self::NestedRuns {
                 phrases,
                 run_length,
@@ -79,6 +106,12 @@ pub struct HierarchyConfig {
     pub time_code: TimeCode,
     /// The previous step's target value is an input unit of every level.
     pub target_input: bool,
+    /// The first symbol of each sequence is passed up to every level.
+    #[serde(default)]
+    pub sequence_starts_unexpected: bool,
+    /// Both models return to the all-zero state at each sequence start.
+    #[serde(default)]
+    pub reset_at_sequence_start: bool,
     pub max_levels: usize,
     /// Adds a level when the top level stops improving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,38 +134,44 @@ pub struct SuccessConfig {
     pub window: u64,
 }
 
-/// Training sequences per run at each budget.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BudgetConfig {
-    pub quick: u64,
-    pub default: u64,
-    pub full: u64,
-}
-
 /// One `hierarchy` experiment config.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub kind: String,
-    pub runs: u32,
-    pub seed: u64,
-    /// What the paper reports, in one line.
-    pub paper_result: String,
-    /// The paper's sequences to solve, where it gives a number (for figures).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paper_sequences: Option<f64>,
+    pub run: RunSection,
+    pub budget: BudgetSection,
+    pub paper: PaperConfig,
     /// Sequences between two learning-curve rows.
     pub curve_every: u64,
     pub task: TaskConfig,
     pub hierarchy: HierarchyConfig,
     pub conventional: LevelSpec,
     pub success: SuccessConfig,
-    pub budget: BudgetConfig,
 }
 
-/// Largest number of runs a config may ask for.
-const MAX_RUNS: u32 = 10_000;
+/// The paper's result for the experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperConfig {
+    /// The paper's result in one line, with its source.
+    pub result: String,
+    /// The paper's training sequences to solve, where it gives a number, for figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequences: Option<f64>,
+    /// The model that `sequences` belongs to.
+    #[serde(default)]
+    pub sequences_model: PaperModel,
+}
+
+/// The model a paper's number describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaperModel {
+    #[default]
+    Hierarchy,
+    Conventional,
+}
 
 impl Config {
     /// Parses and validates a config.
@@ -141,10 +180,7 @@ impl Config {
     /// [`Error::Malformed`] when the TOML does not match the schema (unknown or missing
     /// keys included); [`Error::InvalidValue`] for a value out of range.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let config: Self = toml::from_str(text).map_err(|e| Error::Malformed {
-            path: path.into(),
-            message: e.to_string(),
-        })?;
+        let config: Self = config::parse(text, path)?;
         config.validate()?;
         Ok(config)
     }
@@ -153,13 +189,8 @@ impl Config {
         if self.kind != "hierarchy" {
             return Err(Error::invalid("kind", &self.kind, "expected \"hierarchy\""));
         }
-        if !(1..=MAX_RUNS).contains(&self.runs) {
-            return Err(Error::invalid(
-                "runs",
-                self.runs,
-                format!("expected 1 to {MAX_RUNS} runs"),
-            ));
-        }
+        self.run.validate()?;
+        self.budget.validate()?;
         if self.curve_every == 0 {
             return Err(Error::invalid(
                 "curve_every",
@@ -179,14 +210,6 @@ impl Config {
                 "success.window",
                 0,
                 "expected at least 1 sequence",
-            ));
-        }
-        let b = self.budget;
-        if b.quick == 0 || b.quick > b.default || b.default > b.full {
-            return Err(Error::invalid(
-                "budget",
-                format!("quick {} default {} full {}", b.quick, b.default, b.full),
-                "expected 0 < quick <= default <= full sequences",
             ));
         }
         self.task.symbols()?;
@@ -217,6 +240,8 @@ impl Config {
             levels: h.levels.clone(),
             max_levels: h.max_levels,
             plateau: h.plateau,
+            sequence_starts_unexpected: h.sequence_starts_unexpected,
+            reset_at_sequence_start: h.reset_at_sequence_start,
         })
     }
 
@@ -235,11 +260,7 @@ impl Config {
 
     /// Training sequences per run at `budget`.
     pub fn sequences(&self, budget: Budget) -> u64 {
-        match budget {
-            Budget::Quick => self.budget.quick,
-            Budget::Default => self.budget.default,
-            Budget::Full => self.budget.full,
-        }
+        self.budget.sequences(budget)
     }
 }
 
@@ -310,6 +331,7 @@ pub fn train(
         let observation = Observation {
             symbol: step.symbol,
             target: pending_target.take(),
+            sequence_start: step.position == 0,
         };
         let outcome = model.step(observation).map_err(|d| RunError::Diverged {
             net: format!("{model_name} level {}", d.level),
@@ -502,15 +524,15 @@ impl Experiment for HierarchyExperiment {
     }
 
     fn default_runs(&self) -> u32 {
-        self.config.runs
+        self.config.run.runs
     }
 
     fn default_seed(&self) -> u64 {
-        self.config.seed
+        self.config.run.seed
     }
 
     fn paper_result(&self) -> String {
-        self.config.paper_result.clone()
+        self.config.paper.result.clone()
     }
 
     fn resolved_config(&self) -> String {

@@ -9,7 +9,7 @@
 //!   gh_(t-1) = W_hh^T dz_t,  gy_(t-1) = W_yy^T da_t + W_hy^T dz_t
 //! and every weight gradient is the outer product of its receiving delta with its input.
 
-use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip, s};
 
 use super::activation::OutputActivation;
@@ -83,7 +83,7 @@ pub fn backward<'a, F>(
             s.da.view_mut(),
         );
 
-        general_mat_vec_mul(1.0, &p.w_yh.t(), &s.da, 1.0, &mut s.gh);
+        kernels::mat_t_vec_add_view(p.w_yh.view(), s.da.view(), s.gh.view_mut());
         let f = shape.hidden_activation;
         Zip::from(&mut s.dz)
             .and(&view.state.h)
@@ -103,10 +103,12 @@ pub fn backward<'a, F>(
             add_outer(&mut grad.w_hy, s.dz.view(), view.prev.y.view());
         }
 
-        general_mat_vec_mul(1.0, &p.w_hh.t(), &s.dz, 0.0, &mut s.gh);
+        s.gh.fill(0.0);
+        kernels::mat_t_vec_add_view(p.w_hh.view(), s.dz.view(), s.gh.view_mut());
         if shape.output_feedback {
-            general_mat_vec_mul(1.0, &p.w_yy.t(), &s.da, 0.0, &mut s.gy);
-            general_mat_vec_mul(1.0, &p.w_hy.t(), &s.dz, 1.0, &mut s.gy);
+            s.gy.fill(0.0);
+            kernels::mat_t_vec_add_view(p.w_yy.view(), s.da.view(), s.gy.view_mut());
+            kernels::mat_t_vec_add_view(p.w_hy.view(), s.dz.view(), s.gy.view_mut());
         }
     }
 }
@@ -130,6 +132,8 @@ pub fn bptt(
 /// sequences of one length allocates nothing.
 #[derive(Clone, Debug)]
 pub struct SequenceScratch {
+    /// The shape the buffers were made for; another shape reallocates them.
+    shape: NetShape,
     /// (T + 1) x H: the state before the sequence in row 0, then h_1 .. h_T.
     hs: Array2<f64>,
     /// T x O: output logits, outputs and dE/da.
@@ -144,6 +148,10 @@ pub struct SequenceScratch {
     grad_hx_t: Array2<f64>,
     /// H: dE/dh_t carried back from step t + 1.
     carried: Array1<f64>,
+    /// T states of the step-by-step path (nets with output feedback), allocated on its
+    /// first use.
+    states: Vec<State>,
+    backward: BackwardScratch,
     grad: Params,
 }
 
@@ -152,6 +160,7 @@ impl SequenceScratch {
     pub fn new(shape: &NetShape, steps: usize) -> Self {
         let (i, h, o) = (shape.inputs, shape.hidden, shape.outputs);
         Self {
+            shape: shape.clone(),
             hs: Array2::zeros((steps + 1, h)),
             logits: Array2::zeros((steps, o)),
             ys: Array2::zeros((steps, o)),
@@ -160,6 +169,8 @@ impl SequenceScratch {
             w_hx_t: Array2::zeros((i, h)),
             grad_hx_t: Array2::zeros((i, h)),
             carried: Array1::zeros(h),
+            states: Vec::new(),
+            backward: BackwardScratch::new(shape),
             grad: Params::zeros(shape),
         }
     }
@@ -193,13 +204,11 @@ pub fn bptt_into(
     scratch: &mut SequenceScratch,
 ) -> f64 {
     let steps = inputs.nrows();
-    if scratch.dz.nrows() != steps || scratch.grad.w_hx.dim() != net.params.w_hx.dim() {
+    if scratch.dz.nrows() != steps || scratch.shape != net.shape {
         *scratch = SequenceScratch::new(&net.shape, steps);
     }
     if net.shape.output_feedback || !net.params.w_hh.is_standard_layout() {
-        let (loss, grad) = bptt_stepwise(net, inputs, targets, masks, start);
-        scratch.grad = grad;
-        return loss;
+        return bptt_stepwise(net, inputs, targets, masks, start, scratch);
     }
 
     let loss = forward_sequence(net, inputs, targets, masks, start, scratch);
@@ -281,7 +290,10 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
     let p = &net.params;
     let steps = inputs.nrows();
     let f = shape.hidden_activation;
-    let w_hh = p.w_hh.as_slice().expect("bptt_into checked the layout of W_hh");
+    let w_hh = p
+        .w_hh
+        .as_slice()
+        .expect("bptt_into checked the layout of W_hh");
 
     // W_yh^T da_t for all t at once: (T x O) (O x H).
     general_mat_mul(1.0, &s.deltas, &p.w_yh, 0.0, &mut s.dz);
@@ -351,36 +363,43 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
 }
 
 /// Full BPTT one step at a time, for nets whose outputs feed back into the recurrence.
+/// Runs the net into the scratch's states, so that it allocates nothing.
 fn bptt_stepwise(
     net: &Net,
     inputs: ArrayView2<f64>,
     targets: ArrayView2<f64>,
     masks: ArrayView2<f64>,
     start: &State,
-) -> (f64, Params) {
-    let states = net.run(inputs, start);
-    let mut deltas = Array2::zeros((states.len(), net.shape.outputs));
+    s: &mut SequenceScratch,
+) -> f64 {
+    let steps = inputs.nrows();
+    if s.states.len() != steps {
+        s.states = vec![State::zeros(&net.shape); steps];
+    }
     let mut loss = 0.0;
-    for (t, state) in states.iter().enumerate() {
+    for t in 0..steps {
+        let (done, rest) = s.states.split_at_mut(t);
+        let prev = done.last().unwrap_or(start);
+        net.step_into(inputs.row(t), prev, &mut rest[0]);
         loss += step_loss(
             net.shape.output_activation,
-            state,
+            &rest[0],
             targets.row(t),
             masks.row(t),
-            deltas.row_mut(t),
+            s.deltas.row_mut(t),
         );
     }
 
-    let mut grad = Params::zeros(&net.shape);
-    let mut scratch = BackwardScratch::new(&net.shape);
+    s.grad.fill_zero();
+    let (states, deltas) = (&s.states, &s.deltas);
     let step = |k: usize| StepView {
         x: inputs.row(k),
         prev: if k == 0 { start } else { &states[k - 1] },
         state: &states[k],
         delta: Some(deltas.row(k)),
     };
-    backward(net, states.len(), step, &mut grad, &mut scratch);
-    (loss, grad)
+    backward(net, steps, step, &mut s.grad, &mut s.backward);
+    loss
 }
 
 /// Truncated BPTT on a continuous stream: the loss of the latest step is propagated back
@@ -487,6 +506,69 @@ fn add_outer_sparse(m: &mut Array2<f64>, u: ArrayView1<f64>, v: ArrayView1<f64>)
     for (j, &vj) in v.iter().enumerate() {
         if vj != 0.0 {
             m.column_mut(j).scaled_add(vj, &u);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{HiddenActivation, OutputActivation};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn case(output_feedback: bool, steps: usize, seed: u64) -> (Net, Array2<f64>, Array2<f64>) {
+        let shape = NetShape {
+            inputs: 4,
+            hidden: 5,
+            outputs: 4,
+            direct: true,
+            output_feedback,
+            hidden_activation: HiddenActivation::Tanh,
+            output_activation: OutputActivation::Softmax,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let net = Net::new(shape.clone(), Params::uniform(&shape, 0.5, &mut rng));
+        let mut inputs = Array2::zeros((steps, 4));
+        let mut targets = Array2::zeros((steps, 4));
+        for t in 0..steps {
+            inputs[[t, rng.random_range(0..4)]] = 1.0;
+            targets[[t, rng.random_range(0..4)]] = 1.0;
+        }
+        (net, inputs, targets)
+    }
+
+    /// A scratch reused across sequences of other lengths and nets of other shapes gives
+    /// the same bits as a fresh one.
+    #[test]
+    fn reused_scratch_matches_fresh_bptt() {
+        let (first, ..) = case(false, 3, 1);
+        let mut scratch = SequenceScratch::new(&first.shape, 3);
+        for (i, (feedback, steps)) in [
+            (false, 6),
+            (false, 6),
+            (true, 6),
+            (true, 6),
+            (true, 4),
+            (false, 4),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (net, inputs, targets) = case(feedback, steps, 10 + i as u64);
+            let masks = Array2::ones(targets.raw_dim());
+            let start = State::zeros(&net.shape);
+            let (loss, grad) = bptt(&net, inputs.view(), targets.view(), masks.view(), &start);
+            let reused = bptt_into(
+                &net,
+                inputs.view(),
+                targets.view(),
+                masks.view(),
+                &start,
+                &mut scratch,
+            );
+            assert_eq!(reused.to_bits(), loss.to_bits(), "loss, case {i}");
+            assert_eq!(scratch.gradient(), &grad, "gradient, case {i}");
         }
     }
 }

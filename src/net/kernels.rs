@@ -1,11 +1,16 @@
-//! Vector kernels of the per-step work that cannot be batched over a sequence: the
-//! matrix-vector products of the recurrence, and exp and tanh over a slice.
+//! Vector kernels of the training hot paths: the matrix-vector products of the
+//! recurrence (which cannot be batched over a sequence), the short, wide matrix product of
+//! RTRL's sensitivity update, and exp and tanh over a slice.
 //!
-//! On x86-64 CPUs with AVX2 and FMA (checked at run time, so the binary still runs on
-//! any x86-64 CPU) the kernels use 256-bit fused multiply-adds; elsewhere they use
-//! portable loops. The two paths round differently, so results are bit-identical on one
-//! machine but may differ in the last bits between a machine with FMA and one without,
-//! as for the GEMMs of the `matrixmultiply` crate.
+//! The CPU's features are checked at run time, so one binary runs on any x86-64 CPU. With
+//! AVX2 and FMA the kernels use 256-bit fused multiply-adds, and the matrix product uses
+//! AVX-512 where present. Elsewhere they use portable loops. The paths round differently,
+//! so results are bit-identical on one machine but may differ in the last bits between
+//! machines with and without these instructions, as for the GEMMs of the
+//! `matrixmultiply` crate.
+
+use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1};
 
 use super::activation::tanh;
 
@@ -13,6 +18,88 @@ use super::activation::tanh;
 #[cfg(target_arch = "x86_64")]
 fn has_avx2_fma() -> bool {
     std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+}
+
+/// c = a b, or c += a b when `accumulate`. Shapes: `a` is M x K, `b` is K x N, `c` is
+/// M x N.
+///
+/// With AVX-512 and row-major arrays, a register-blocked kernel without packing computes
+/// tiles of 8 rows by 16 columns of c, summing over K in order. It suits the short, wide
+/// products of RTRL (H x H times H x N). Other cases go to ndarray's `general_mat_mul`.
+///
+/// # Panics
+/// When the shapes do not match.
+pub fn mat_mul(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut Array2<f64>, accumulate: bool) {
+    let ((m, k), (k2, n)) = (a.dim(), b.dim());
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "matrix product shapes must match"
+    );
+
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && let (Some(a), Some(b), Some(c)) = (a.as_slice(), b.as_slice(), c.as_slice_mut())
+        {
+            // SAFETY: the CPU supports AVX-512F, checked above; the slices are row-major
+            // with the shapes checked above.
+            unsafe {
+                let store = avx512::Store {
+                    accumulate,
+                    scale: None,
+                };
+                avx512::mat_mul(a, b, c, (m, k, n), store);
+            }
+            return;
+        }
+    }
+    let beta = if accumulate { 1.0 } else { 0.0 };
+    general_mat_mul(1.0, &a, &b, beta, c);
+}
+
+/// c = diag(scale) a b: the product with row i scaled by `scale[i]`, in one pass.
+/// Shapes: `a` is M x K, `b` is K x N, `scale` is M, `c` is M x N.
+///
+/// # Panics
+/// When the shapes do not match.
+pub fn mat_mul_scaled_rows(
+    a: ArrayView2<f64>,
+    b: ArrayView2<f64>,
+    scale: ArrayView1<f64>,
+    c: &mut Array2<f64>,
+) {
+    let ((m, k), (k2, n)) = (a.dim(), b.dim());
+    assert!(
+        k == k2 && c.dim() == (m, n) && scale.len() == m,
+        "matrix product shapes must match"
+    );
+
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && let (Some(a), Some(b), Some(s), Some(c)) = (
+                a.as_slice(),
+                b.as_slice(),
+                scale.as_slice(),
+                c.as_slice_mut(),
+            )
+        {
+            // SAFETY: the CPU supports AVX-512F, checked above; the slices are row-major
+            // with the shapes checked above.
+            unsafe {
+                let store = avx512::Store {
+                    accumulate: false,
+                    scale: Some(s),
+                };
+                avx512::mat_mul(a, b, c, (m, k, n), store);
+            }
+            return;
+        }
+    }
+    general_mat_mul(1.0, &a, &b, 0.0, c);
+    for (mut row, &s) in c.rows_mut().into_iter().zip(&scale) {
+        row *= s;
+    }
 }
 
 /// Replaces every element of `v` by its exponential, within 2 units in the last place of
@@ -92,6 +179,28 @@ pub fn mat_t_vec_add(w: &[f64], x: &[f64], out: &mut [f64]) {
         }
     }
     mat_t_vec_add_portable(w, x, out);
+}
+
+/// out += m x on ndarray views: [`mat_vec_add`] when all three are contiguous and
+/// row-major, ndarray's `general_mat_vec_mul` otherwise.
+///
+/// Shapes: `m` is R x C, `x` is C, `out` is R.
+pub fn mat_vec_add_view(m: ArrayView2<f64>, x: ArrayView1<f64>, mut out: ArrayViewMut1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => mat_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m, &x, 1.0, &mut out),
+    }
+}
+
+/// out += m^T x on ndarray views: [`mat_t_vec_add`] when all three are contiguous and
+/// row-major, ndarray's `general_mat_vec_mul` otherwise.
+///
+/// Shapes: `m` is R x C, `x` is R, `out` is C.
+pub fn mat_t_vec_add_view(m: ArrayView2<f64>, x: ArrayView1<f64>, mut out: ArrayViewMut1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => mat_t_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m.t(), &x, 1.0, &mut out),
+    }
 }
 
 /// The portable path of [`mat_t_vec_add`]: one scaled row at a time.
@@ -224,7 +333,7 @@ mod x86 {
                 lanes[i] = inputs[i].exp();
             }
         }
-        // SAFETY: the array holds four f64.
+        // SAFETY: the array has four f64.
         unsafe { _mm256_loadu_pd(lanes.as_ptr()) }
     }
 
@@ -380,6 +489,125 @@ mod x86 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    /// How a product is written into c: added to it or overwriting it, rows scaled or not.
+    #[derive(Clone, Copy)]
+    pub struct Store<'a> {
+        pub accumulate: bool,
+        pub scale: Option<&'a [f64]>,
+    }
+
+    /// c (+)= diag(scale) a b for row-major slices, no scaling without `scale`; shapes
+    /// (M, K, N) as in [`super::mat_mul`].
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, and the slices must hold M x K, K x N and M x N.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn mat_mul(
+        a: &[f64],
+        b: &[f64],
+        c: &mut [f64],
+        shape: (usize, usize, usize),
+        store: Store,
+    ) {
+        let m = shape.0;
+        let mut i = 0;
+        while i < m {
+            if m - i >= 8 {
+                // SAFETY: rows i .. i + 8 exist; the caller's contract covers the rest.
+                unsafe { rows::<8>(a, b, c, shape, i, store) };
+                i += 8;
+            } else {
+                // SAFETY: row i exists.
+                unsafe { rows::<1>(a, b, c, shape, i, store) };
+                i += 1;
+            }
+        }
+    }
+
+    /// Rows i .. i + R of c, in tiles of 16 columns, then one narrower masked tile.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn rows<const R: usize>(
+        a: &[f64],
+        b: &[f64],
+        c: &mut [f64],
+        shape: (usize, usize, usize),
+        i: usize,
+        store: Store,
+    ) {
+        let n = shape.2;
+        let mut j = 0;
+        // SAFETY (all tiles): the tiles cover columns j .. n only, and masked lanes past
+        // column n are neither loaded nor stored.
+        while j + 16 <= n {
+            unsafe { tile::<R, 2>(a, b, c, shape, (i, j), 0xff, store) };
+            j += 16;
+        }
+        let rest = n - j;
+        let mask = |lanes: usize| ((1u16 << lanes) - 1) as __mmask8;
+        match rest {
+            0 => {}
+            1..=8 => unsafe { tile::<R, 1>(a, b, c, shape, (i, j), mask(rest), store) },
+            _ => unsafe { tile::<R, 2>(a, b, c, shape, (i, j), mask(rest - 8), store) },
+        }
+    }
+
+    /// Computes one R x 8V tile of c at (i, j) in R x V accumulators, summed over K in
+    /// order. The last of the V vectors covers only the lanes set in `last`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn tile<const R: usize, const V: usize>(
+        a: &[f64],
+        b: &[f64],
+        c: &mut [f64],
+        (_, k, n): (usize, usize, usize),
+        (i, j): (usize, usize),
+        last: __mmask8,
+        store: Store,
+    ) {
+        let Store { accumulate, scale } = store;
+        let masks: [__mmask8; V] = std::array::from_fn(|v| if v + 1 == V { last } else { 0xff });
+        let mut acc = [[_mm512_setzero_pd(); V]; R];
+        for kk in 0..k {
+            // SAFETY: row kk of b has n elements from kk * n, and the masks keep every
+            // lane below column n.
+            let bs: [__m512d; V] = std::array::from_fn(|v| unsafe {
+                _mm512_maskz_loadu_pd(masks[v], b.as_ptr().add(kk * n + j + 8 * v))
+            });
+            for (r, row) in acc.iter_mut().enumerate() {
+                let scale = _mm512_set1_pd(a[(i + r) * k + kk]);
+                for (sum, &bv) in row.iter_mut().zip(&bs) {
+                    *sum = _mm512_fmadd_pd(scale, bv, *sum);
+                }
+            }
+        }
+        for (r, row) in acc.iter().enumerate() {
+            let factor = _mm512_set1_pd(scale.map_or(1.0, |s| s[i + r]));
+            for (v, (&sum, &mask)) in row.iter().zip(&masks).enumerate() {
+                let sum = if scale.is_some() {
+                    _mm512_mul_pd(sum, factor)
+                } else {
+                    sum
+                };
+                // SAFETY: as for the loads, on row i + r of c.
+                unsafe {
+                    let p = c.as_mut_ptr().add((i + r) * n + j + 8 * v);
+                    let value = if accumulate {
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(mask, p), sum)
+                    } else {
+                        sum
+                    };
+                    _mm512_mask_storeu_pd(p, mask, value);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +729,43 @@ mod tests {
             let mut portable = vec![1.0; rows];
             mat_vec_add_portable(&w, &x, &mut portable);
             assert_eq!(portable, out, "portable path, {rows} x {cols}");
+        }
+    }
+
+    #[test]
+    fn mat_mul_matches_naive_for_odd_sizes() {
+        for (m, k, n) in [
+            (1, 1, 1),
+            (3, 2, 7),
+            (8, 5, 24),
+            (9, 4, 25),
+            (17, 3, 41),
+            (32, 32, 1312),
+        ] {
+            let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 5 + j * 3) % 7) as f64 - 3.0);
+            let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 2 + j) % 5) as f64 * 0.5);
+            let expected = a.dot(&b);
+            let mut c = Array2::from_elem((m, n), 1.0);
+            mat_mul(a.view(), b.view(), &mut c, true);
+            assert_eq!(c, &expected + 1.0, "accumulate, {m} x {k} x {n}");
+            mat_mul(a.view(), b.view(), &mut c, false);
+            assert_eq!(c, expected, "overwrite, {m} x {k} x {n}");
+        }
+    }
+
+    #[test]
+    fn mat_mul_scaled_rows_matches_naive() {
+        for (m, k, n) in [(1, 1, 1), (9, 4, 25), (32, 32, 1312)] {
+            let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 5 + j * 3) % 7) as f64 - 3.0);
+            let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 2 + j) % 5) as f64 * 0.5);
+            let scale = ndarray::Array1::from_shape_fn(m, |i| (i % 3) as f64 - 0.5);
+            let mut expected = a.dot(&b);
+            for (mut row, &s) in expected.rows_mut().into_iter().zip(&scale) {
+                row *= s;
+            }
+            let mut c = Array2::from_elem((m, n), 7.0);
+            mat_mul_scaled_rows(a.view(), b.view(), scale.view(), &mut c);
+            assert_eq!(c, expected, "{m} x {k} x {n}");
         }
     }
 

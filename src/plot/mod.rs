@@ -29,11 +29,13 @@
 //! `data/`.
 
 pub mod codec;
+pub mod collapse;
 pub mod conventional;
 pub mod ecdf;
 pub mod experiments;
 pub mod figure;
 pub mod font;
+pub mod hierarchy;
 pub mod render;
 pub mod table;
 pub mod trace;

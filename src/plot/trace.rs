@@ -1,127 +1,105 @@
 //! The trace figure of history compression (Schmidhuber, Neural Computation 4(2), 1992):
-//! time on the x axis, the input symbols in the bottom row and one row per level above
-//! it; a small grey mark where a level received an input (a tick), a red dot where it
-//! found the input unexpected and passed it up.
+//! time on the x axis, one row per level (row 0 holds the inputs), a dot where a level
+//! received an input (a tick) and another where it found the input unexpected, drawn from
+//! the trace CSV that `chunker trace --figure` writes.
 
 use std::path::Path;
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use super::figure::{self, Figure, Series, SeriesKind};
+use super::table::read_table;
+use crate::error::{Error, Result};
 
-use super::codec::{register_font, render_figure};
-use crate::codec::trace::Trace;
-use crate::error::Result;
-
-const FONT_NAME: &str = "sans-serif";
-
-/// Draws `trace` into `path` (.png or .svg).
+/// Draws `stem.png` and `stem.svg` from the trace CSV at `csv_path`, whose columns are
+/// `step`, `symbol`, then `level_K_ticked` and `level_K_unexpected` for K = 1, 2, ...
 ///
 /// # Errors
-/// [`crate::Error::InvalidValue`] for another extension; [`crate::Error::Io`] when drawing
-/// fails.
-pub fn trace_figure(trace: &Trace, path: &Path, title: &str) -> Result<()> {
-    register_font()?;
-    render_figure!(path, draw_trace(trace, title))
-}
+/// [`crate::Error::Malformed`] for another layout; [`crate::Error::Io`] when a file cannot
+/// be read or written.
+pub fn trace_figure(csv_path: &Path, stem: &Path, title: &str) -> Result<()> {
+    let table = read_table(csv_path)?;
+    let steps = table.floats("step")?;
+    let symbols = table.texts("symbol")?;
+    let levels = (table.header.len().saturating_sub(2)) / 2;
+    if levels == 0 || table.header.len() != 2 + 2 * levels {
+        return Err(Error::Malformed {
+            path: csv_path.to_path_buf(),
+            message: format!(
+                "expected step, symbol, then level_K_ticked and level_K_unexpected per \
+                 level; the header is {:?}",
+                table.header
+            ),
+        });
+    }
 
-fn draw_trace<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    trace: &Trace,
-    title: &str,
-) -> std::result::Result<(), String> {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let steps = trace.steps().max(1) as f64;
-    let levels = trace.levels();
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT_NAME, 20))
-        .margin(15)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5..steps - 0.5, -0.5..levels as f64 + 0.5)
-        .map_err(|e| e.to_string())?;
-    let row_name = |y: &f64| {
-        let row = y.round();
-        if (y - row).abs() > 1e-9 || row < 0.0 || row > levels as f64 {
-            String::new()
-        } else if row == 0.0 {
-            "input".to_string()
-        } else {
-            format!("level {row}")
-        }
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_max_light_lines(0)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .x_desc("step")
-        .y_labels(levels + 1)
-        .y_label_formatter(&row_name)
-        .label_style((FONT_NAME, 14))
-        .draw()
-        .map_err(|e| e.to_string())?;
-
-    let font_size = 13;
-    let label_style = TextStyle::from((FONT_NAME, font_size).into_font()).pos(
-        plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Center,
-        ),
-    );
-    // Every symbol is labelled when the labels fit; otherwise only the one-letter
-    // symbols (a and x on the standard task), which are the informative ones.
-    let label_all = trace.steps() <= 30;
-    chart
-        .draw_series(
-            trace
-                .names
+    let mut series = Vec::new();
+    let mut names: Vec<&str> = symbols.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    // One series per symbol that occurs at most a few times per sequence keeps the legend
+    // short: the one-letter symbols (a and x on the standard task) get their own colour.
+    let mut rare: Vec<&str> = names.iter().copied().filter(|n| n.len() == 1).collect();
+    if rare.len() > 6 {
+        rare.clear();
+    }
+    for name in &rare {
+        series.push(points(
+            format!("input {name}"),
+            steps
                 .iter()
-                .enumerate()
-                .filter(|(_, name)| label_all || name.len() == 1)
-                .map(|(step, name)| {
-                    Text::new(name.clone(), (step as f64, 0.0), label_style.clone())
-                }),
-        )
-        .map_err(|e| e.to_string())?;
-    let red = RGBColor(200, 30, 30);
-    for level in 0..levels {
-        let y = (level + 1) as f64;
-        chart
-            .draw_series(
-                trace.ticked[level]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, ticked)| **ticked)
-                    .map(|(step, _)| {
-                        PathElement::new(
-                            [(step as f64, y - 0.15), (step as f64, y + 0.15)],
-                            RGBColor(150, 150, 150).stroke_width(2),
-                        )
-                    }),
-            )
-            .map_err(|e| e.to_string())?;
-        let series = chart
-            .draw_series(
-                trace.unexpected[level]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, unexpected)| **unexpected)
-                    .map(|(step, _)| Circle::new((step as f64, y), 5, red.filled())),
-            )
-            .map_err(|e| e.to_string())?;
-        if level == 0 {
-            series
-                .label("unexpected input (passed to the level above)")
-                .legend(move |(x, y)| Circle::new((x + 10, y), 5, red.filled()));
+                .zip(&symbols)
+                .filter(|(_, s)| s == name)
+                .map(|(&x, _)| (x, 0.0))
+                .collect(),
+        ));
+    }
+    series.push(points(
+        "other inputs".to_string(),
+        steps
+            .iter()
+            .zip(&symbols)
+            .filter(|(_, s)| !rare.contains(&s.as_str()))
+            .map(|(&x, _)| (x, 0.0))
+            .collect(),
+    ));
+
+    let mut ticks = Vec::new();
+    let mut unexpected = Vec::new();
+    for level in 1..=levels {
+        let ticked = table.bools(&format!("level_{level}_ticked"))?;
+        let missed = table.bools(&format!("level_{level}_unexpected"))?;
+        for (index, &x) in steps.iter().enumerate() {
+            let y = level as f64;
+            if missed[index] {
+                unexpected.push((x, y));
+            } else if ticked[index] {
+                ticks.push((x, y));
+            }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FONT_NAME, 13))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    series.push(points("received and predicted".to_string(), ticks));
+    series.push(points(
+        "unexpected (passed to the level above)".to_string(),
+        unexpected,
+    ));
+
+    let figure = Figure {
+        title: title.to_string(),
+        caption: "Row 0 shows the input stream; row K shows the steps at which level K \
+                  received an input and which of them it failed to predict. Only those reach \
+                  level K + 1 (history compression, Schmidhuber 1992)."
+            .to_string(),
+        x_label: "step".to_string(),
+        y_label: "level (0 = input)".to_string(),
+        series,
+        ..Figure::default()
+    };
+    figure::draw(&figure, stem)
+}
+
+fn points(label: String, points: Vec<(f64, f64)>) -> Series {
+    Series {
+        label,
+        points,
+        kind: SeriesKind::Points,
+    }
 }

@@ -7,6 +7,8 @@
 //! (checksum) file, and any size that does not fit the bytes present, is an
 //! [`Error::Malformed`] naming the path and the problem.
 
+pub mod hierarchy;
+
 use std::path::Path;
 
 use crate::codec::bytes::{Reader, check_trailing_crc};
@@ -19,10 +21,13 @@ use crate::net::{HiddenActivation, Net, NetShape, OutputActivation, Params};
 pub const MAGIC: &[u8; 8] = b"CHUNKNET";
 /// The format version this build writes and the newest it reads.
 pub const VERSION: u16 = 1;
+
 /// Most nets one file may hold.
 pub const MAX_NETS: usize = 64;
 /// Most units in one layer of a saved net.
 pub const MAX_UNITS: usize = 1 << 16;
+/// Offset of the total file length in the header.
+const LENGTH_OFFSET: usize = 12;
 /// Longest metadata block or role name, in bytes.
 const MAX_TEXT: usize = 1 << 20;
 
@@ -126,11 +131,15 @@ pub fn encode(model: &SavedModel) -> Result<Vec<u8>> {
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.push(model.kind.to_byte());
     out.push(0);
+    // The total file length, filled in below, lets a loader tell truncation from damage.
+    out.extend_from_slice(&0u64.to_le_bytes());
     push_text(&mut out, &metadata, "model metadata")?;
     out.extend_from_slice(&(model.nets.len() as u32).to_le_bytes());
     for saved in &model.nets {
         push_net(&mut out, saved)?;
     }
+    let total = out.len() as u64 + 4;
+    out[LENGTH_OFFSET..LENGTH_OFFSET + 8].copy_from_slice(&total.to_le_bytes());
     let checksum = crc32(&out);
     out.extend_from_slice(&checksum.to_le_bytes());
     Ok(out)
@@ -212,6 +221,19 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<SavedModel> {
     if version == 0 {
         return Err(reader.malformed("model format version 0 does not exist"));
     }
+    reader.take(2, "kind and reserved byte")?;
+    let length = reader.u64("file length")?;
+    if length != bytes.len() as u64 {
+        let problem = if length > bytes.len() as u64 {
+            "truncated"
+        } else {
+            "trailing bytes"
+        };
+        return Err(reader.malformed(format!(
+            "{problem}: the header gives a length of {length} bytes, but the file has {}",
+            bytes.len()
+        )));
+    }
     let body = check_trailing_crc(bytes, path)?;
 
     let mut reader = Reader::new(body, path);
@@ -224,6 +246,7 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<SavedModel> {
         ))
     })?;
     reader.u8("reserved byte")?;
+    reader.u64("file length")?;
     let metadata_text = read_text(&mut reader, "metadata")?;
     let metadata: toml::Table = metadata_text
         .parse()
