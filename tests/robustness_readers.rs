@@ -52,13 +52,13 @@ fn plot_rejects_malformed_records() {
             CURVE,
             "missing header",
             curves[header_end..].into(),
-            "differs from the other runs' header",
+            "of data/c/runs/run-0000.curve.csv; one of the two files is damaged",
         ),
         (
             CURVE,
             "missing column",
             curves.replacen("target_error_mean_abs,", "", 1).into(),
-            "differs from the other runs' header",
+            "of data/c/runs/run-0000.curve.csv; one of the two files is damaged",
         ),
         (
             CURVE,
@@ -107,6 +107,23 @@ fn plot_rejects_malformed_records() {
             "{file}, {case}: a figure was drawn from bad records"
         );
     }
+}
+
+#[test]
+fn damaged_run_header_is_named_briefly() {
+    let (scratch, _, _) = recorded("readers-plot-header");
+    scratch.write(
+        CURVE,
+        noise(3000, 6).iter().map(|b| b | 0x80).collect::<Vec<u8>>(),
+    );
+    let output = run(&scratch.path, &["plot"]);
+    assert_fails(
+        &output,
+        2,
+        &["data/c/runs/run-0000.curve.csv; one of the two files is damaged"],
+    );
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.len() < 1000, "a {}-byte message", message.len());
 }
 
 #[test]
