@@ -22,8 +22,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::net::{
-    HiddenActivation, Net, NetShape, OnlineLearner, OutputActivation, Params, Rtrl, State, bptt,
-    step_loss,
+    HiddenActivation, Net, NetShape, OnlineLearner, OutputActivation, Params, Rtrl,
+    SequenceScratch, State, bptt_into, step_loss,
 };
 
 /// One core's nominal FP64 peak of the machine the anchors ran on, in GFLOP/s: an AMD EPYC
@@ -50,26 +50,73 @@ pub struct Protocol {
     pub repeat_seconds: f64,
     pub repeats: usize,
     pub seed: u64,
+    pub clock: Clock,
+}
+
+/// The clock that times each repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// Elapsed real time, as the anchors measure (Python's `time.perf_counter`).
+    Wall,
+    /// CPU time of the measuring thread (Linux only), which leaves out the time the
+    /// thread waits while other processes run: steadier on a shared machine, but not
+    /// comparable with wall-clock rates of a loaded machine.
+    ThreadCpu,
+}
+
+impl Clock {
+    /// Seconds since an arbitrary start.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] for [`Clock::ThreadCpu`] where /proc/thread-self/schedstat
+    /// cannot be read (any system other than Linux).
+    pub fn now(self, origin: Instant) -> Result<f64> {
+        match self {
+            Self::Wall => Ok(origin.elapsed().as_secs_f64()),
+            Self::ThreadCpu => {
+                let unreadable = || {
+                    Error::invalid(
+                        "--cpu-time",
+                        "set",
+                        "thread CPU time needs Linux's /proc/thread-self/schedstat; run \
+                         without --cpu-time",
+                    )
+                };
+                let text = std::fs::read_to_string("/proc/thread-self/schedstat")
+                    .map_err(|_| unreadable())?;
+                let nanoseconds: u64 = text
+                    .split_whitespace()
+                    .next()
+                    .and_then(|field| field.parse().ok())
+                    .ok_or_else(unreadable)?;
+                Ok(nanoseconds as f64 * 1e-9)
+            }
+        }
+    }
 }
 
 impl Protocol {
-    /// The anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5 repeats.
+    /// Returns the anchors' protocol (`common.bench`): 0.8 s warm-up, 0.6 s repeats, 5
+    /// repeats.
     pub fn standard() -> Self {
         Self {
             warmup_seconds: 0.8,
             repeat_seconds: 0.6,
             repeats: 5,
             seed: 1,
+            clock: Clock::Wall,
         }
     }
 
-    /// A smoke run for tests: a few milliseconds per row; its numbers mean nothing.
+    /// Returns a smoke-run protocol for tests: a few milliseconds per row, so its numbers
+    /// are not measurements.
     pub fn quick() -> Self {
         Self {
             warmup_seconds: 0.002,
             repeat_seconds: 0.002,
             repeats: 3,
             seed: 1,
+            clock: Clock::Wall,
         }
     }
 }
@@ -77,7 +124,10 @@ impl Protocol {
 /// One measured workload.
 ///
 /// New kinds of rows (the two-net system of the collapse, the conventional net) add a
-/// variant here, an arm in [`run_workload`] and an entry in [`standard_workloads`].
+/// variant here, its name in [`Workload::algorithm`] and in the `--algorithm` values of
+/// `chunker bench`, an arm in [`run_workload`] (FLOP count `None` where the anchors give
+/// none; `sequences_per_second` follows from the length), and an entry in
+/// [`standard_workloads`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Workload {
     /// Full BPTT per sequence of `length` symbols.
@@ -90,7 +140,29 @@ pub enum Workload {
     Rtrl { alphabet: usize, hidden: usize },
 }
 
-/// The anchors' configurations, in the order they print.
+impl Workload {
+    /// The algorithm's name as printed: "bptt" or "rtrl".
+    pub fn algorithm(&self) -> &'static str {
+        match self {
+            Self::Bptt { .. } => "bptt",
+            Self::Rtrl { .. } => "rtrl",
+        }
+    }
+
+    pub fn alphabet(&self) -> usize {
+        match *self {
+            Self::Bptt { alphabet, .. } | Self::Rtrl { alphabet, .. } => alphabet,
+        }
+    }
+
+    pub fn hidden(&self) -> usize {
+        match *self {
+            Self::Bptt { hidden, .. } | Self::Rtrl { hidden, .. } => hidden,
+        }
+    }
+}
+
+/// Lists the anchors' configurations in the order they print.
 pub fn standard_workloads() -> Vec<Workload> {
     let mut rows: Vec<Workload> = [(8, 16, 24), (32, 64, 100), (64, 256, 100)]
         .into_iter()
@@ -164,13 +236,22 @@ impl Timing {
 
 /// Times `run_once`, which does `steps_per_call` symbol-steps, with the anchors' protocol:
 /// warm up, calibrate the calls per repeat to last about `repeat_seconds`, time the repeats.
-pub fn measure(protocol: &Protocol, steps_per_call: usize, mut run_once: impl FnMut()) -> Timing {
-    let start = Instant::now();
+///
+/// # Errors
+/// [`Error::InvalidValue`] when the protocol's clock cannot be read.
+pub fn measure(
+    protocol: &Protocol,
+    steps_per_call: usize,
+    mut run_once: impl FnMut(),
+) -> Result<Timing> {
+    let origin = Instant::now();
+    let clock = |origin| protocol.clock.now(origin);
+    let start = clock(origin)?;
     let mut calls = 0usize;
     let elapsed = loop {
         run_once();
         calls += 1;
-        let elapsed = start.elapsed().as_secs_f64();
+        let elapsed = clock(origin)? - start;
         if calls >= 2 && elapsed >= protocol.warmup_seconds {
             break elapsed;
         }
@@ -178,20 +259,19 @@ pub fn measure(protocol: &Protocol, steps_per_call: usize, mut run_once: impl Fn
     let per_call = elapsed / calls as f64;
     let calls_per_repeat = ((protocol.repeat_seconds / per_call).round() as usize).max(1);
 
-    let rates = (0..protocol.repeats)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..calls_per_repeat {
-                run_once();
-            }
-            let seconds = start.elapsed().as_secs_f64();
-            (calls_per_repeat * steps_per_call) as f64 / seconds
-        })
-        .collect();
-    Timing {
+    let mut rates = Vec::with_capacity(protocol.repeats);
+    for _ in 0..protocol.repeats {
+        let start = clock(origin)?;
+        for _ in 0..calls_per_repeat {
+            run_once();
+        }
+        let seconds = clock(origin)? - start;
+        rates.push((calls_per_repeat * steps_per_call) as f64 / seconds);
+    }
+    Ok(Timing {
         rates,
         calls_per_repeat,
-    }
+    })
 }
 
 /// FLOP per BPTT symbol-step of the anchors' net, as counted by the anchors: a multiply
@@ -254,7 +334,8 @@ pub fn target_percent(workload: &Workload) -> Option<f64> {
     }
 }
 
-/// The anchors' net: one-hot input and output of `alphabet` symbols, tanh, softmax.
+/// Returns the anchors' net: one-hot input and output of `alphabet` symbols, tanh hidden
+/// units, softmax outputs.
 pub fn anchor_shape(alphabet: usize, hidden: usize) -> NetShape {
     NetShape {
         inputs: alphabet,
@@ -290,27 +371,21 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
             length,
         } => (
             time_bptt(alphabet, hidden, length, protocol)?,
-            bptt_flops(alphabet, hidden, true),
+            Some(bptt_flops(alphabet, hidden, true)),
             Some(length),
         ),
         Workload::Rtrl { alphabet, hidden } => (
             time_rtrl(alphabet, hidden, protocol)?,
-            rtrl_flops(alphabet, hidden),
+            Some(rtrl_flops(alphabet, hidden)),
             None,
         ),
     };
-    let (algorithm, alphabet, hidden) = match *workload {
-        Workload::Bptt {
-            alphabet, hidden, ..
-        } => ("bptt", alphabet, hidden),
-        Workload::Rtrl { alphabet, hidden } => ("rtrl", alphabet, hidden),
-    };
     let median = timing.median();
-    let gflops = median * flops / 1e9;
+    let gflops = flops.map(|f| median * f / 1e9);
     Ok(BenchRow {
-        algorithm: algorithm.to_string(),
-        alphabet,
-        hidden,
+        algorithm: workload.algorithm().to_string(),
+        alphabet: workload.alphabet(),
+        hidden: workload.hidden(),
         length,
         steps_per_second: median,
         steps_per_second_min: timing.min(),
@@ -318,14 +393,14 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
         sequences_per_second: length.map(|t| median / t as f64),
         repeats: timing.rates.len(),
         calls_per_repeat: timing.calls_per_repeat,
-        flops_per_step: Some(flops),
-        gflops: Some(gflops),
-        percent_of_peak: Some(100.0 * gflops / PEAK_GFLOPS),
+        flops_per_step: flops,
+        gflops,
+        percent_of_peak: gflops.map(|g| 100.0 * g / PEAK_GFLOPS),
         target_percent_of_peak: target_percent(workload),
     })
 }
 
-/// A random symbol sequence of `len` symbols from `alphabet`.
+/// Draws `len` symbols uniformly from `alphabet`.
 fn random_symbols<R: Rng>(alphabet: usize, len: usize, rng: &mut R) -> Vec<usize> {
     (0..len).map(|_| rng.random_range(0..alphabet)).collect()
 }
@@ -367,18 +442,27 @@ fn time_bptt(alphabet: usize, hidden: usize, length: usize, protocol: &Protocol)
         .collect();
     let masks = Array2::ones((length, alphabet));
     let start = State::zeros(&shape);
+    let mut scratch = SequenceScratch::new(&shape, length);
     let mut next = 0;
 
     let timing = measure(protocol, length, || {
         let (inputs, targets) = &data[next];
         next = (next + 1) % data.len();
 
-        let (_, mut grad) = bptt(&net, inputs.view(), targets.view(), masks.view(), &start);
-        for (_, mut t) in grad.tensors_mut() {
+        bptt_into(
+            &net,
+            inputs.view(),
+            targets.view(),
+            masks.view(),
+            &start,
+            &mut scratch,
+        );
+        for (_, mut t) in scratch.gradient_mut().tensors_mut() {
             t.mapv_inplace(|g| g.clamp(-GRADIENT_CLIP, GRADIENT_CLIP));
         }
-        net.params.add_scaled(&shape, -LEARNING_RATE, &grad);
-    });
+        net.params
+            .add_scaled(&shape, -LEARNING_RATE, scratch.gradient());
+    })?;
     diverged("bptt", &net.params)?;
     Ok(timing)
 }
@@ -412,7 +496,7 @@ fn time_rtrl(alphabet: usize, hidden: usize, protocol: &Protocol) -> Result<Timi
             );
             learner.learn(&mut net, delta.view(), LEARNING_RATE);
         }
-    });
+    })?;
     diverged("rtrl", &net.params)?;
     Ok(timing)
 }

@@ -18,6 +18,7 @@ pub mod files;
 pub mod hierarchy;
 pub mod net;
 pub mod plot;
+pub mod saved;
 pub mod tasks;
 
 pub use error::{Error, Result};

@@ -99,3 +99,36 @@ fn bench_zero_repeats_rejected() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--repeats"));
 }
+
+#[test]
+fn bench_filter_selects_one_row() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args([
+            "bench",
+            "--quick",
+            "--json",
+            "--algorithm",
+            "rtrl",
+            "--hidden",
+            "4",
+        ])
+        .output()
+        .expect("the chunker binary runs");
+    assert!(output.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).expect("stdout is a JSON array");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["algorithm"], "rtrl");
+    assert_eq!(rows[0]["hidden"], 4);
+}
+
+#[test]
+fn bench_unknown_hidden_size_rejected() {
+    let output = Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(["bench", "--algorithm", "rtrl", "--hidden", "64"])
+        .output()
+        .expect("the chunker binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--hidden"), "{stderr}");
+    assert!(stderr.contains("4, 8, 16, 32"), "{stderr}");
+}

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::bench::{self, BenchRow, PEAK_GFLOPS, Protocol};
+use crate::bench::{self, BenchRow, Clock, PEAK_GFLOPS, Protocol, Workload};
 use crate::error::{Error, Result};
 
 const MAX_REPEATS: usize = 1000;
@@ -21,6 +21,17 @@ pub struct BenchArgs {
     /// numbers are not measurements.
     #[arg(long)]
     pub quick: bool,
+    /// Run only the rows of this algorithm ("bptt" or "rtrl").
+    #[arg(long, value_parser = ["bptt", "rtrl"])]
+    pub algorithm: Option<String>,
+    /// Run only the rows with this many hidden units.
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Time with the thread's CPU time instead of the wall clock (Linux only): steadier
+    /// on a loaded machine, but not comparable with wall-clock numbers such as the
+    /// anchors'.
+    #[arg(long)]
+    pub cpu_time: bool,
     /// Seed of the generator that draws the weights and the symbols.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -46,8 +57,32 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     };
     protocol.repeats = args.repeats;
     protocol.seed = args.seed;
+    if args.cpu_time {
+        protocol.clock = Clock::ThreadCpu;
+    }
 
-    let workloads = bench::standard_workloads();
+    let all = bench::standard_workloads();
+    let workloads: Vec<Workload> = all
+        .iter()
+        .filter(|w| args.algorithm.as_deref().is_none_or(|a| a == w.algorithm()))
+        .filter(|w| args.hidden.is_none_or(|h| h == w.hidden()))
+        .cloned()
+        .collect();
+    if workloads.is_empty() {
+        let sizes: Vec<String> = all
+            .iter()
+            .filter(|w| args.algorithm.as_deref().is_none_or(|a| a == w.algorithm()))
+            .map(|w| w.hidden().to_string())
+            .collect();
+        return Err(Error::invalid(
+            "--hidden",
+            args.hidden.map_or("none".to_string(), |h| h.to_string()),
+            format!(
+                "no benchmark row of that algorithm has this hidden size; pass one of {}",
+                sizes.join(", ")
+            ),
+        ));
+    }
     let mut rows = Vec::with_capacity(workloads.len());
     for workload in &workloads {
         eprintln!("measuring {workload:?}");

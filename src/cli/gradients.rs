@@ -233,7 +233,7 @@ pub fn report(args: &GradientsArgs) -> Result<GradientsReport> {
 }
 
 /// Draws one-hot inputs, targets and a mask with at least one zero when the sequence has
-/// more than one target slot.
+/// more than one target slot (for softmax, more than one step).
 ///
 /// Logistic outputs get targets in [0, 1) masked unit by unit; softmax outputs get one-hot
 /// targets masked step by step (a step's mask is all ones or all zeros), and the last step

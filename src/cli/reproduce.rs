@@ -58,6 +58,8 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
     })?;
 
     let rows = table::collect_rows(&args.data)?;
+    let notes_folder = args.notes.parent().filter(|p| !p.as_os_str().is_empty());
+    crate::files::remove_stale_temporaries(notes_folder.unwrap_or(Path::new(".")))?;
     table::update_notes(&args.notes, &command_line(args), &table::markdown(&rows))?;
     println!("wrote the results table into {}", args.notes.display());
     if diverged > 0 {
@@ -71,7 +73,7 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
     Ok(())
 }
 
-/// The command that regenerates the table, as written above it.
+/// Returns the command that regenerates the table, as written above it.
 fn command_line(args: &ReproduceArgs) -> String {
     let budget = if args.execution.quick {
         " --quick"
@@ -83,7 +85,7 @@ fn command_line(args: &ReproduceArgs) -> String {
     format!("chunker reproduce{budget}")
 }
 
-/// The `*.toml` files of `folder`, sorted by name.
+/// Lists the `*.toml` files of `folder`, sorted by name.
 fn config_files(folder: &Path) -> Result<Vec<PathBuf>> {
     let mut configs: Vec<PathBuf> = fs::read_dir(folder)
         .map_err(|e| Error::io("read", folder, e))?

@@ -1,1 +1,12 @@
-//! Placeholder: filled in by its own change.
+//! The lossless compressor built on the principle of history compression (Schmidhuber,
+//! Neural Computation 4(2), 1992): a predictor stack learns online, and an arithmetic coder
+//! spends bits mainly on the inputs its levels fail to predict.
+
+pub mod bytes;
+pub mod checksum;
+pub mod compressor;
+pub mod stack;
+pub mod trace;
+
+pub use compressor::{CodecConfig, CodecReport, CurvePoint, compress, decompress};
+pub use stack::{Prediction, PredictorStack, StackConfig, StepOutcome};

@@ -125,6 +125,7 @@ pub trait Experiment: Sync {
 pub mod config;
 pub mod conventional;
 pub mod records;
+pub mod hierarchy;
 pub mod registry;
 pub mod runner;
 pub mod sidecar;

@@ -149,7 +149,7 @@ pub fn csv_bytes(path: &Path, header: &[String], rows: &[Vec<Cell>]) -> Result<V
     writer.into_inner().map_err(|e| malformed(e.to_string()))
 }
 
-/// The runs recorded under `dir/runs/`, in increasing order.
+/// Lists the runs recorded under `dir/runs/`, in increasing order.
 ///
 /// # Errors
 /// [`Error::Io`] when the folder exists but cannot be listed.

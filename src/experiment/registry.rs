@@ -11,7 +11,11 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// The kinds of experiment a config may name.
-pub const KINDS: &[&str] = &["conventional", "collapse"];
+pub const KINDS: &[&str] = &[
+    "conventional",
+    "hierarchy",
+    "collapse",
+];
 
 /// Loads and validates the experiment config at `path`.
 ///
@@ -55,6 +59,7 @@ pub fn load(path: &Path) -> Result<Box<dyn Experiment>> {
     match kind {
         // Each kind adds one arm here.
         "conventional" => super::conventional::from_toml(&name, &text, path),
+        "hierarchy" => super::hierarchy::from_toml(&name, &text, path),
         "collapse" => crate::collapse::experiment::from_toml(&name, &text, path),
         other => Err(Error::Malformed {
             path: path.into(),

@@ -28,7 +28,13 @@ pub struct ResultRow {
     pub sequences_to_solve: Vec<u64>,
     pub budget: String,
     pub sequences_per_run: i64,
+    /// Solved and total runs per value of the summary's `algorithm` column, in order of
+    /// first appearance; empty when the summary has no such column.
+    pub by_algorithm: Vec<(String, usize, usize)>,
 }
+
+/// The summary column whose values split the "runs solved" cell, when present.
+pub const GROUP_COLUMN: &str = "algorithm";
 
 /// Reads the row of every experiment folder under `data_root` that has a sidecar and a
 /// summary, in folder-name order.
@@ -60,6 +66,10 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
         .iter()
         .filter(|s| s.as_str() == DIVERGED)
         .count();
+    let by_algorithm = match summary.column(GROUP_COLUMN) {
+        Ok(_) => count_by_group(&summary.texts(GROUP_COLUMN)?, &solved),
+        Err(_) => Vec::new(),
+    };
     let text = |key: &str| {
         side.get(key)
             .and_then(|v| v.as_str())
@@ -78,7 +88,25 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
             .get("sequences_per_run")
             .and_then(toml::Value::as_integer)
             .unwrap_or(0),
+        by_algorithm,
     })
+}
+
+/// Counts solved and total runs per group, groups in order of first appearance.
+fn count_by_group(groups: &[String], solved: &[bool]) -> Vec<(String, usize, usize)> {
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (group, &is_solved) in groups.iter().zip(solved) {
+        let index = match counts.iter().position(|(name, _, _)| name == group) {
+            Some(index) => index,
+            None => {
+                counts.push((group.clone(), 0, 0));
+                counts.len() - 1
+            }
+        };
+        counts[index].1 += usize::from(is_solved);
+        counts[index].2 += 1;
+    }
+    counts
 }
 
 /// Formats the rows as a Markdown table.
@@ -88,38 +116,68 @@ pub fn markdown(rows: &[ResultRow]) -> String {
          |---|---|---|---|---|\n",
     );
     for row in rows {
-        let solved = if row.diverged > 0 {
-            format!("{} of {} ({} diverged)", row.solved, row.runs, row.diverged)
-        } else {
-            format!("{} of {}", row.solved, row.runs)
-        };
+        let mut solved = format!("{} of {}", row.solved, row.runs);
+        if row.by_algorithm.len() > 1 {
+            let parts: Vec<String> = row
+                .by_algorithm
+                .iter()
+                .map(|(name, solved, total)| format!("{name} {solved} of {total}"))
+                .collect();
+            solved.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        if row.diverged > 0 {
+            solved.push_str(&format!(", {} diverged", row.diverged));
+        }
         let sequences = match (
             row.sequences_to_solve.first(),
             row.sequences_to_solve.last(),
         ) {
-            (Some(min), Some(max)) => format!("{} [{min}, {max}]", median(&row.sequences_to_solve)),
+            (Some(&min), Some(&max)) => format!(
+                "{} [{}, {}]",
+                median(&row.sequences_to_solve),
+                group_digits(min),
+                group_digits(max)
+            ),
             _ => "-".to_string(),
         };
         out.push_str(&format!(
             "| {} | {} | {solved} | {sequences} | {} sequences ({}) |\n",
             row.experiment,
             row.paper.replace('|', "/"),
-            row.sequences_per_run,
+            group_digits(u64::try_from(row.sequences_per_run).unwrap_or(0)),
             row.budget
         ));
     }
     out
 }
 
-/// The median of sorted values; the mean of the middle two for an even count.
+/// Formats the median of sorted values, the mean of the middle two for an even count.
 fn median(sorted: &[u64]) -> String {
     let n = sorted.len();
     if n % 2 == 1 {
-        sorted[n / 2].to_string()
-    } else {
-        let mid = (sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0;
-        mid.to_string()
+        return group_digits(sorted[n / 2]);
     }
+    let sum = sorted[n / 2 - 1] + sorted[n / 2];
+    let whole = group_digits(sum / 2);
+    if sum.is_multiple_of(2) {
+        whole
+    } else {
+        format!("{whole}.5")
+    }
+}
+
+/// Formats an integer with a comma between groups of three digits, as the papers write
+/// counts ("1,000,000").
+pub fn group_digits(value: u64) -> String {
+    let digits = value.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// Replaces the text between the markers of `notes` with `table`, creating the file (a
@@ -156,4 +214,25 @@ pub fn update_notes(notes: &Path, command: &str, table: &str) -> Result<()> {
         }
     };
     files::write_atomic(notes, updated.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_by_three() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(1_000_000), "1,000,000");
+        assert_eq!(group_digits(218_511), "218,511");
+    }
+
+    #[test]
+    fn median_of_even_count_is_midpoint() {
+        assert_eq!(median(&[1462, 2193]), "1,827.5");
+        assert_eq!(median(&[1, 3]), "2");
+        assert_eq!(median(&[5]), "5");
+    }
 }

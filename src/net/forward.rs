@@ -3,9 +3,9 @@
 //! h_t = f(W_hx x_t + W_hh h_(t-1) + W_hy y_(t-1) + b_h)
 //! y_t = g(W_yh h_t + W_yx x_t + W_yy y_(t-1) + b_y), with h_0 = 0 and y_0 = 0.
 
-use ndarray::linalg::general_mat_vec_mul;
 use ndarray::{Array1, ArrayView1, ArrayView2, ArrayViewMut1};
 
+use super::kernels::mat_vec_add_view;
 use super::params::{NetShape, Params};
 
 /// A recurrent net: its shape and its weights.
@@ -58,19 +58,19 @@ impl Net {
 
         next.h.assign(&p.b_h);
         add_sparse_mat_vec(p.w_hx.view(), x, next.h.view_mut());
-        general_mat_vec_mul(1.0, &p.w_hh, &prev.h, 1.0, &mut next.h);
+        mat_vec_add_view(p.w_hh.view(), prev.h.view(), next.h.view_mut());
         if self.shape.output_feedback {
-            general_mat_vec_mul(1.0, &p.w_hy, &prev.y, 1.0, &mut next.h);
+            mat_vec_add_view(p.w_hy.view(), prev.y.view(), next.h.view_mut());
         }
         self.shape.hidden_activation.apply(next.h.view_mut());
 
         next.a.assign(&p.b_y);
-        general_mat_vec_mul(1.0, &p.w_yh, &next.h, 1.0, &mut next.a);
+        mat_vec_add_view(p.w_yh.view(), next.h.view(), next.a.view_mut());
         if self.shape.direct {
             add_sparse_mat_vec(p.w_yx.view(), x, next.a.view_mut());
         }
         if self.shape.output_feedback {
-            general_mat_vec_mul(1.0, &p.w_yy, &prev.y, 1.0, &mut next.a);
+            mat_vec_add_view(p.w_yy.view(), prev.y.view(), next.a.view_mut());
         }
         self.shape
             .output_activation

@@ -8,13 +8,14 @@
 pub mod activation;
 pub mod bptt;
 pub mod forward;
+mod kernels;
 pub mod learner;
 pub mod loss;
 pub mod params;
 pub mod rtrl;
 
 pub use activation::{HiddenActivation, OutputActivation, argmax, logistic, max_or_nan};
-pub use bptt::{TruncatedBptt, bptt};
+pub use bptt::{SequenceScratch, TruncatedBptt, bptt, bptt_into};
 pub use forward::{Net, State};
 pub use learner::OnlineLearner;
 pub use loss::{cross_entropy_from_logits, step_loss};

@@ -10,11 +10,12 @@
 //! Without output feedback the outputs are not recurrent: only the hidden-side weights are
 //! tracked (N = H (I + H + 1)), and the output weights get their gradient directly.
 
-use ndarray::linalg::{general_mat_mul, general_mat_vec_mul};
+use ndarray::linalg::general_mat_vec_mul;
 use ndarray::{Array1, Array2, ArrayView1, Zip};
 
 use super::activation::OutputActivation;
 use super::forward::{Net, State};
+use super::kernels;
 use super::learner::OnlineLearner;
 use super::params::{NetShape, Params, TENSOR_NAMES};
 
@@ -57,6 +58,8 @@ pub struct Rtrl {
     /// H x N scratch for the next hidden sensitivities.
     scratch: Array2<f64>,
     column_sums: Array1<f64>,
+    /// H: f'(z_t) of the hidden units at the latest step.
+    slopes: Array1<f64>,
     flat_grad: Array1<f64>,
     hidden_grad: Array1<f64>,
     grad: Params,
@@ -79,6 +82,7 @@ impl Rtrl {
             a_sens: Array2::zeros((out_rows, tracked)),
             scratch: Array2::zeros((h, tracked)),
             column_sums: Array1::zeros(tracked),
+            slopes: Array1::zeros(h),
             flat_grad: Array1::zeros(tracked),
             hidden_grad: Array1::zeros(h),
             grad: Params::zeros(shape),
@@ -90,8 +94,14 @@ impl Rtrl {
         self.tracked
     }
 
-    /// Adds the immediate term of every block that feeds `to_output` units into `sens`.
-    fn add_immediate(&self, sens: &mut Array2<f64>, to_output: bool) {
+    /// Adds the immediate term of every block that feeds `to_output` units into `sens`,
+    /// row k multiplied by `row_scale[k]` when given.
+    fn add_immediate(
+        &self,
+        sens: &mut Array2<f64>,
+        to_output: bool,
+        row_scale: Option<&Array1<f64>>,
+    ) {
         for block in self.blocks.iter().filter(|b| b.feeds_output == to_output) {
             let source = match block.source {
                 Source::Input => self.x.view(),
@@ -102,10 +112,11 @@ impl Rtrl {
             };
             for k in 0..block.rows {
                 let start = block.offset + k * block.cols;
+                let factor = row_scale.map_or(1.0, |s| s[k]);
                 let mut row = sens.row_mut(k);
                 for (c, &v) in source.iter().enumerate() {
                     if v != 0.0 {
-                        row[start + c] += v;
+                        row[start + c] += factor * v;
                     }
                 }
             }
@@ -124,6 +135,14 @@ impl Rtrl {
                 .expect("a block's slice holds rows x cols weights");
             tensors[block.tensor].1.assign(&values);
         }
+    }
+}
+
+/// out += m^T x. Shapes: `m` is R x C, `x` is R, `out` is C.
+fn transposed_mat_vec_add(m: &Array2<f64>, x: &ArrayView1<f64>, out: &mut Array1<f64>) {
+    match (m.as_slice(), x.as_slice(), out.as_slice_mut()) {
+        (Some(m), Some(x), Some(out)) => kernels::mat_t_vec_add(m, x, out),
+        _ => general_mat_vec_mul(1.0, &m.t(), x, 1.0, out),
     }
 }
 
@@ -174,21 +193,34 @@ impl OnlineLearner for Rtrl {
 
         // Hidden sensitivities: W_hh P_h + W_hy P_y + immediate term, rows scaled by f'.
         let mut z = std::mem::take(&mut self.scratch);
-        general_mat_mul(1.0, &p.w_hh, &self.p_h, 0.0, &mut z);
-        if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_hy, &self.p_y, 1.0, &mut z);
+        let f = shape.hidden_activation;
+        for (slope, &h) in self.slopes.iter_mut().zip(&self.state.h) {
+            *slope = f.derivative_from_output(h);
         }
-        self.add_immediate(&mut z, false);
-        for (mut row, &hk) in z.rows_mut().into_iter().zip(&self.state.h) {
-            row *= shape.hidden_activation.derivative_from_output(hk);
+        if shape.output_feedback {
+            kernels::mat_mul(p.w_hh.view(), self.p_h.view(), &mut z, false);
+            kernels::mat_mul(p.w_hy.view(), self.p_y.view(), &mut z, true);
+            self.add_immediate(&mut z, false, None);
+            for (mut row, &slope) in z.rows_mut().into_iter().zip(&self.slopes) {
+                row *= slope;
+            }
+        } else {
+            // The same sum with f' applied inside the product, which saves a pass over z.
+            kernels::mat_mul_scaled_rows(
+                p.w_hh.view(),
+                self.p_h.view(),
+                self.slopes.view(),
+                &mut z,
+            );
+            self.add_immediate(&mut z, false, Some(&self.slopes));
         }
         self.scratch = std::mem::replace(&mut self.p_h, z);
 
         if shape.output_feedback {
-            general_mat_mul(1.0, &p.w_yh, &self.p_h, 0.0, &mut self.a_sens);
-            general_mat_mul(1.0, &p.w_yy, &self.p_y, 1.0, &mut self.a_sens);
+            kernels::mat_mul(p.w_yh.view(), self.p_h.view(), &mut self.a_sens, false);
+            kernels::mat_mul(p.w_yy.view(), self.p_y.view(), &mut self.a_sens, true);
             let mut a_sens = std::mem::take(&mut self.a_sens);
-            self.add_immediate(&mut a_sens, true);
+            self.add_immediate(&mut a_sens, true, None);
             self.a_sens = a_sens;
 
             // P_y = J_g(a) A: logistic scales rows by y(1 - y); softmax is diag(y) A - y (y^T A).
@@ -221,7 +253,8 @@ impl OnlineLearner for Rtrl {
         let shape = &net.shape;
         self.grad.fill_zero();
         if shape.output_feedback {
-            general_mat_vec_mul(1.0, &self.a_sens.t(), &delta, 0.0, &mut self.flat_grad);
+            self.flat_grad.fill(0.0);
+            transposed_mat_vec_add(&self.a_sens, &delta, &mut self.flat_grad);
         } else {
             general_mat_vec_mul(
                 1.0,
@@ -230,13 +263,9 @@ impl OnlineLearner for Rtrl {
                 0.0,
                 &mut self.hidden_grad,
             );
-            general_mat_vec_mul(
-                1.0,
-                &self.p_h.t(),
-                &self.hidden_grad,
-                0.0,
-                &mut self.flat_grad,
-            );
+            // flat_grad = P_h^T hidden_grad, reading P_h by rows.
+            self.flat_grad.fill(0.0);
+            transposed_mat_vec_add(&self.p_h, &self.hidden_grad.view(), &mut self.flat_grad);
             let g = &mut self.grad;
             for (mut row, &e) in g.w_yh.rows_mut().into_iter().zip(&delta) {
                 row.scaled_add(e, &self.state.h);

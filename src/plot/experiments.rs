@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::experiment::records::{self, SIDECAR_FILE};
 use crate::experiment::sidecar;
 
-/// What happened to one folder under `data/`.
+/// The outcome for one folder under `data/`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FolderResult {
     /// Figures written, as stems (each has a .png and a .svg).
@@ -16,18 +16,19 @@ pub enum FolderResult {
         folder: PathBuf,
         figures: Vec<PathBuf>,
     },
-    /// A folder that no figure function knows, with the reason.
+    /// A folder without recorded runs, or of a kind without a figure function, with the reason.
     Skipped { folder: PathBuf, reason: String },
 }
 
 /// Draws the figures of the experiment of `kind` whose records are in `dir` into `out`.
-/// Returns `None` when no figure function knows `kind`.
+/// Returns `None` when `kind` has no figure function.
 ///
 /// Each kind adds one arm here.
 pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<PathBuf>>> {
     match kind {
         "conventional" => Some(super::conventional::draw(dir, out)),
         "collapse" => Some(super::collapse::draw(dir, out)),
+        "hierarchy" => Some(super::hierarchy::draw(dir, out)),
         _ => None,
     }
 }
@@ -36,11 +37,13 @@ pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<
 /// separately join), then draws its figures into `out`, in folder-name order.
 ///
 /// A folder's kind comes from its `run.toml` sidecar, or is the folder's own name when the
-/// sidecar is missing; folders of unknown kinds are skipped with a reason.
+/// sidecar is missing. Folders without recorded runs or of unknown kinds are skipped with a
+/// reason.
 ///
 /// # Errors
 /// The first [`Error::Io`] or [`Error::Malformed`] that a merge or a figure function hit.
 pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
+    crate::files::remove_stale_temporaries(out)?;
     let mut folders: Vec<PathBuf> = fs::read_dir(data_root)
         .map_err(|e| Error::io("read", data_root, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -49,7 +52,13 @@ pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
     folders.sort();
     let mut results = Vec::new();
     for folder in folders {
-        records::merge(&folder)?;
+        if records::merge(&folder)?.runs == 0 {
+            results.push(FolderResult::Skipped {
+                reason: "no recorded runs".into(),
+                folder,
+            });
+            continue;
+        }
         let kind = folder_kind(&folder)?;
         let result = match draw_experiment(&kind, &folder, out) {
             Some(figures) => FolderResult::Drawn {
@@ -66,7 +75,7 @@ pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
     Ok(results)
 }
 
-/// The kind of the experiment recorded in `folder`.
+/// Reads the kind of the experiment recorded in `folder`.
 fn folder_kind(folder: &Path) -> Result<String> {
     let sidecar_path = folder.join(SIDECAR_FILE);
     if sidecar_path.is_file() {

@@ -28,14 +28,17 @@
 //! sidecar) to its figure function; [`experiments::draw_all`] redraws every folder under
 //! `data/`.
 
+pub mod codec;
 pub mod collapse;
 pub mod conventional;
 pub mod ecdf;
 pub mod experiments;
 pub mod figure;
 pub mod font;
+pub mod hierarchy;
 pub mod render;
 pub mod table;
+pub mod trace;
 
 pub use ecdf::ecdf;
 pub use figure::{Figure, LegendPosition, Marker, Series, SeriesKind, draw};

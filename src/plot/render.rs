@@ -249,7 +249,7 @@ impl Drawable {
             .collect()
     }
 
-    /// A line for the caption when some or all points could not be drawn.
+    /// Returns a line for the caption when some or all points could not be drawn.
     fn note(&self) -> Option<String> {
         if self.points().next().is_none() {
             Some(format!(
@@ -268,7 +268,7 @@ impl Drawable {
     }
 }
 
-/// The points of a series as drawn: a staircase for [`SeriesKind::Steps`].
+/// Returns the points of a series as drawn: a staircase for [`SeriesKind::Steps`].
 fn staircase(series: &Series) -> Vec<(f64, f64)> {
     if series.kind != SeriesKind::Steps {
         return series.points.clone();
@@ -283,7 +283,7 @@ fn staircase(series: &Series) -> Vec<(f64, f64)> {
     points
 }
 
-/// An axis range covering the finite `values` (positive ones on a log axis) with a margin;
+/// Returns an axis range covering the finite `values` (positive ones on a log axis) with a margin;
 /// [0, 1] (or [1, 10] on a log axis) when there are none, and a widened range around a
 /// single value.
 fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
@@ -322,14 +322,14 @@ fn legend_position(position: LegendPosition) -> SeriesLabelPosition {
     }
 }
 
-/// A requested axis range, if it can be drawn.
+/// Returns the requested axis range, if it can be drawn.
 fn fixed_range(range: Option<(f64, f64)>, log: bool) -> Option<Range<f64>> {
     let (min, max) = range?;
     let drawable = min.is_finite() && max.is_finite() && min < max && (!log || min > 0.0);
     drawable.then_some(min..max)
 }
 
-/// A tick label: whole numbers without a decimal point, others with at most four
+/// Formats a tick label: whole numbers without a decimal point, others with at most four
 /// significant digits, and very large or small magnitudes in exponent form.
 fn tick_label(value: f64) -> String {
     let magnitude = value.abs();

@@ -1,6 +1,7 @@
-//! The config of the conventional-net experiment on the standard task: one fully
-//! recurrent logistic net trained online by RTRL or truncated BPTT (Schmidhuber 1992,
-//! Neural Computation 4(2), section 5, the "conventional" control of the 20-step experiment).
+//! The config of the conventional-net experiment on the standard task: one logistic
+//! recurrent net, layered or fully recurrent, trained online by RTRL or truncated BPTT
+//! (Schmidhuber 1992, Neural Computation 4(2), section 5, the control of the 20-step
+//! experiment).
 
 use std::path::Path;
 

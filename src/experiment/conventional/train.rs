@@ -1,6 +1,7 @@
-//! One run of the conventional net on the standard task: a fully recurrent logistic net
-//! trained online, with a weight update at every step and no state resets, as the control
-//! experiment of Schmidhuber 1992 (Neural Computation 4(2), section 5) describes it.
+//! One run of the conventional net on the standard task, the control experiment of
+//! Schmidhuber 1992 (Neural Computation 4(2), section 5). A logistic recurrent net, layered or
+//! fully recurrent as configured, is trained online with a weight update at every step and
+//! no state resets.
 //!
 //! Net: I = m + 3 inputs (one per symbol of {a, x, b1 .. bm} plus one carrying the target
 //! given at the previous step, 0 when none), H hidden units, O = m + 3 logistic outputs (one
@@ -35,7 +36,7 @@ pub struct CurvePoint {
     pub within_bound_fraction: f64,
 }
 
-/// What a finished run returns.
+/// The records of a finished run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
     pub curve: Vec<CurvePoint>,
@@ -142,7 +143,7 @@ pub fn train(
     })
 }
 
-/// The net of the config for an alphabet of `symbols` symbols.
+/// Returns the net shape of the config for an alphabet of `symbols` symbols.
 pub fn net_shape(config: &ConventionalConfig, symbols: usize) -> NetShape {
     NetShape {
         inputs: symbols + 1,
@@ -303,7 +304,7 @@ impl Tally {
     }
 }
 
-/// The larger of two errors, NaN if either is NaN (so a NaN output fails every bound).
+/// Returns the larger of two errors, or NaN if either is NaN, so a NaN output fails every bound.
 fn nan_max(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
         f64::NAN

@@ -1,0 +1,172 @@
+//! `chunker compress`: lossless compression of a file by arithmetic coding driven by an
+//! online predictor stack (history compression, Schmidhuber 1992).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::codec::{CodecConfig, CodecReport, compress};
+use crate::compression::TimeCode;
+use crate::error::Result;
+use crate::files;
+use crate::plot::figure::with_suffix;
+
+/// Arguments of `chunker compress`.
+#[derive(Debug, Args)]
+pub struct CompressArgs {
+    /// The file to compress (any bytes).
+    pub input: PathBuf,
+    /// Where to write the compressed file.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// Levels of the predictor stack; level s + 1 receives the bytes level s did not expect.
+    #[arg(long, default_value_t = CodecConfig::default().levels)]
+    pub levels: usize,
+    /// Hidden units per level.
+    #[arg(long, default_value_t = CodecConfig::default().hidden)]
+    pub hidden: usize,
+    /// Steps that truncated BPTT looks back, the latest included.
+    #[arg(long, default_value_t = CodecConfig::default().horizon)]
+    pub horizon: usize,
+    /// Learning rate of online gradient descent on the cross-entropy.
+    #[arg(long, default_value_t = CodecConfig::default().learning_rate)]
+    pub learning_rate: f64,
+    /// Initial weights are uniform in [-R, R].
+    #[arg(long, default_value_t = CodecConfig::default().init_range)]
+    pub init_range: f64,
+    /// What levels above level 1 receive about time with each input: none, binary
+    /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
+    #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
+    pub time_code: String,
+    /// Binary counter units of the binary time code.
+    #[arg(long, default_value_t = 8)]
+    pub time_code_bits: usize,
+    /// Decay per step of the decaying time code, in (0, 1).
+    #[arg(long, default_value_t = 0.9)]
+    pub time_code_decay: f64,
+    /// Seed of the initial weights (stored in the file, so decompress needs no flag).
+    #[arg(long, default_value_t = CodecConfig::default().seed)]
+    pub seed: u64,
+    /// Also write the reduced-description curve (inputs received per level against the
+    /// number of input bytes) as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
+    pub figure: Option<PathBuf>,
+}
+
+impl CompressArgs {
+    fn config(&self) -> CodecConfig {
+        CodecConfig {
+            levels: self.levels,
+            hidden: self.hidden,
+            horizon: self.horizon,
+            learning_rate: self.learning_rate,
+            init_range: self.init_range,
+            time_code: match self.time_code.as_str() {
+                "none" => TimeCode::None,
+                "binary" => TimeCode::Binary {
+                    bits: self.time_code_bits,
+                },
+                _ => TimeCode::Decaying {
+                    decay: self.time_code_decay,
+                },
+            },
+            seed: self.seed,
+        }
+    }
+}
+
+pub fn run(args: CompressArgs) -> Result<()> {
+    let config = args.config();
+    config.stack_config().validate()?;
+    let data = files::read(&args.input)?;
+    let (file, report) = compress(&data, &config)?;
+    files::write_atomic(&args.output, &file)?;
+    println!(
+        "compressed {} ({} bytes) to {} ({} bytes)",
+        args.input.display(),
+        report.original_bytes,
+        args.output.display(),
+        report.compressed_bytes
+    );
+    print_report(&report);
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, curve_csv(&report).as_bytes())?;
+        let name = args.input.file_name().map_or_else(
+            || args.input.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!("Reduced descriptions while compressing {name}");
+        crate::plot::codec::reduced_description_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Prints the measurements shared by compress and decompress.
+pub fn print_report(report: &CodecReport) {
+    let n = report.original_bytes;
+    let per_symbol = |bits: f64| if n == 0 { 0.0 } else { bits / n as f64 };
+    println!(
+        "bits per input symbol: {:.4} (whole file), {:.4} (information content of the \
+         predictions, {:.0} bits)",
+        report.bits_per_symbol(),
+        per_symbol(report.information_bits),
+        report.information_bits
+    );
+    for (index, (received, unexpected)) in
+        report.received.iter().zip(&report.unexpected).enumerate()
+    {
+        println!(
+            "level {}: received {received} inputs, found {unexpected} unexpected ({:.1}%)",
+            index + 1,
+            if *received == 0 {
+                0.0
+            } else {
+                100.0 * *unexpected as f64 / *received as f64
+            }
+        );
+    }
+    let c = &report.config;
+    println!(
+        "settings: levels {}, hidden {}, horizon {}, learning rate {}, init range {}, \
+         time code {}, seed {}",
+        c.levels,
+        c.hidden,
+        c.horizon,
+        c.learning_rate,
+        c.init_range,
+        time_code_text(c.time_code),
+        c.seed
+    );
+}
+
+/// The reduced-description curve as CSV: one row per checkpoint.
+pub fn curve_csv(report: &CodecReport) -> String {
+    let mut text = String::from("input_symbols");
+    for level in 1..=report.received.len() {
+        text.push_str(&format!(",level_{level}_inputs"));
+    }
+    text.push_str(",top_level_unexpected\n");
+    for point in &report.curve {
+        text.push_str(&point.symbols.to_string());
+        for received in &point.received {
+            text.push_str(&format!(",{received}"));
+        }
+        text.push_str(&format!(",{}\n", point.top_unexpected));
+    }
+    text
+}
+
+fn time_code_text(code: TimeCode) -> String {
+    match code {
+        TimeCode::None => "none".to_string(),
+        TimeCode::Binary { bits } => format!("binary ({bits} bits)"),
+        TimeCode::Decaying { decay } => format!("decaying ({decay} per step)"),
+    }
+}

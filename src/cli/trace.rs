@@ -1,0 +1,212 @@
+//! `chunker trace`: shows which inputs of the standard task each level of a predictor
+//! stack received and found unexpected (history compression, Schmidhuber 1992), for a
+//! saved model or after a short training run; also writes the standard stream as a file.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args};
+
+use crate::codec::trace::{
+    StandardFeed, Trace, load_standard, standard_hierarchy_spec, standard_stream_bytes,
+    to_saved_model, trace_standard, train_on_standard,
+};
+use crate::error::{Error, Result};
+use crate::plot::figure::with_suffix;
+use crate::{files, saved};
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+/// Widest line of a trace block, in characters.
+const LINE_WIDTH: usize = 100;
+const LABEL_WIDTH: usize = 9;
+
+/// Arguments of `chunker trace`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["model", "train", "write_standard_stream"])))]
+pub struct TraceArgs {
+    /// Trace a model saved by `chunker trace --train --save-model`.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Train a predictor hierarchy on the standard task first, then trace it.
+    #[arg(long)]
+    pub train: bool,
+    /// Write the standard task's stream to this file (one byte per symbol: 0 = a, 1 = x,
+    /// i + 1 = b_i) and exit; uses --lag, --sequences and --seed.
+    #[arg(long, value_name = "PATH")]
+    pub write_standard_stream: Option<PathBuf>,
+    /// Lag m of the standard task (m b symbols after a or x).
+    #[arg(long, default_value_t = 20)]
+    pub lag: usize,
+    /// Training sequences (blocks of m + 1 symbols) for --train, or the stream length for
+    /// --write-standard-stream.
+    #[arg(long, default_value_t = 1000)]
+    pub sequences: u64,
+    /// Seed of the initial weights and the training stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Most levels the hierarchy may grow to (--train).
+    #[arg(long, default_value_t = 2)]
+    pub max_levels: usize,
+    /// Hidden units per level (--train); the 1993 experiment used 1.
+    #[arg(long, default_value_t = 1)]
+    pub hidden: usize,
+    /// Save the trained hierarchy to this file (--train).
+    #[arg(long, value_name = "PATH", requires = "train")]
+    pub save_model: Option<PathBuf>,
+    /// Steps of fresh stream to show [default: 3 sequences].
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Seed of the stream shown, independent of the training stream.
+    #[arg(long, default_value_t = 7)]
+    pub trace_seed: u64,
+    /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
+    #[arg(long, value_name = "STEM")]
+    pub figure: Option<PathBuf>,
+}
+
+pub fn run(args: TraceArgs) -> Result<()> {
+    if let Some(path) = &args.write_standard_stream {
+        let bytes = standard_stream_bytes(args.lag, args.sequences, args.seed)?;
+        files::write_atomic(path, &bytes)?;
+        println!(
+            "wrote {} symbols ({} sequences of the standard task, lag {}, seed {}) to {}",
+            bytes.len(),
+            args.sequences,
+            args.lag,
+            args.seed,
+            path.display()
+        );
+        return Ok(());
+    }
+
+    let (mut feed, origin) = load_or_train(&args)?;
+    let task = feed.task;
+    let steps = args.steps.unwrap_or(3 * task.sequence_length());
+    if steps == 0 {
+        return Err(Error::invalid("--steps", steps, "expected an integer >= 1"));
+    }
+    let trace = trace_standard(&mut feed, steps, args.trace_seed)?;
+
+    println!("{origin}");
+    println!(
+        "{steps} fresh steps (trace seed {}); the top level keeps learning online:",
+        args.trace_seed
+    );
+    let colour = std::io::stdout().is_terminal();
+    print!("{}", render(&trace, colour, task.sequence_length()));
+    if let Some(stem) = &args.figure {
+        let csv_path = with_suffix(stem, ".csv");
+        files::write_atomic(&csv_path, trace.to_csv().as_bytes())?;
+        let title = format!(
+            "Unexpected inputs per level, standard task (lag {})",
+            task.lag()
+        );
+        crate::plot::trace::trace_figure(&csv_path, stem, &title)?;
+        println!(
+            "figure: {} and {}, drawn from {}",
+            with_suffix(stem, ".png").display(),
+            with_suffix(stem, ".svg").display(),
+            csv_path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The hierarchy to trace, fed by the standard stream, and one line saying where it came
+/// from.
+fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
+    if let Some(path) = &args.model {
+        let (feed, metadata) = load_standard(path)?;
+        let sequences = metadata
+            .get("training_sequences")
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(0);
+        let origin = format!(
+            "model {}: {} levels, trained on {sequences} sequences of the standard task \
+             (lag {})",
+            path.display(),
+            feed.hierarchy.levels().len(),
+            feed.task.lag()
+        );
+        return Ok((feed, origin));
+    }
+
+    let spec = standard_hierarchy_spec(args.lag, args.hidden, args.max_levels);
+    let feed = train_on_standard(spec, args.lag, args.sequences, args.seed)?;
+    let mut origin = format!(
+        "trained a hierarchy on {} sequences of the standard task (lag {}, seed {}); \
+         ticks in training:",
+        args.sequences, args.lag, args.seed
+    );
+    for (index, level) in feed.hierarchy.levels().iter().enumerate() {
+        origin.push_str(&format!(" level {} {}", index + 1, level.ticks()));
+    }
+    if let Some(path) = &args.save_model {
+        saved::save(path, &to_saved_model(&feed, args.sequences, args.seed)?)?;
+        origin.push_str(&format!("\nsaved the model to {}", path.display()));
+    }
+    Ok((feed, origin))
+}
+
+/// The trace as text: blocks of steps, each with the input line and one line per level;
+/// a block holds whole sequences of `sequence_length` steps when one fits on a line.
+/// A level's line shows the symbol where it found the input unexpected, `.` where it
+/// received and expected it, and a blank where it did not tick. With `colour`, unexpected
+/// inputs are bold red and expected ones dim.
+pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
+    let cell = trace.names.iter().map(String::len).max().unwrap_or(1) + 1;
+    let fits = ((LINE_WIDTH - LABEL_WIDTH) / cell).max(1);
+    let per_block = if sequence_length >= 1 && sequence_length <= fits {
+        fits / sequence_length * sequence_length
+    } else {
+        fits
+    };
+    let mut out = String::new();
+    let mut start = 0;
+    while start < trace.steps() {
+        let end = (start + per_block).min(trace.steps());
+        out.push_str(&format!("{:<LABEL_WIDTH$}", "input"));
+        for name in &trace.names[start..end] {
+            out.push_str(&format!("{name:>cell$}"));
+        }
+        out.push('\n');
+        for level in 0..trace.levels() {
+            let mut line = format!("{:<LABEL_WIDTH$}", format!("level {}", level + 1));
+            for step in start..end {
+                let marker = if trace.unexpected[level][step] {
+                    trace.names[step].as_str()
+                } else if trace.ticked[level][step] {
+                    "."
+                } else {
+                    ""
+                };
+                let padded = format!("{marker:>cell$}");
+                match (colour, trace.unexpected[level][step], marker) {
+                    (true, true, _) => line.push_str(&format!("{RED_BOLD}{padded}{RESET}")),
+                    (true, false, ".") => line.push_str(&format!("{DIM}{padded}{RESET}")),
+                    _ => line.push_str(&padded),
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out.push('\n');
+        start = end;
+    }
+    out.push_str(
+        "legend: a symbol = unexpected input, passed to the level above; . = received and \
+         predicted; blank = not received (no tick)\n",
+    );
+    for level in 0..trace.levels() {
+        let ticks = trace.ticked[level].iter().filter(|t| **t).count();
+        let unexpected = trace.unexpected[level].iter().filter(|t| **t).count();
+        out.push_str(&format!(
+            "level {}: {ticks} of {} steps received, {unexpected} unexpected\n",
+            level + 1,
+            trace.steps()
+        ));
+    }
+    out
+}
