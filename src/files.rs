@@ -14,11 +14,17 @@ use crate::error::{Error, Result};
 /// [`Error::Io`] naming the path when the folder cannot be created or the file cannot be
 /// written, flushed or renamed; the temporary file is removed in that case.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // A rename would replace a device, pipe or socket (`/dev/null`, `/dev/full`, a FIFO)
+    // with a regular file, so such a target is written in place.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return write_in_place(path, bytes);
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
     }
     let temporary = temporary_path(path);
     let result = write_and_sync(&temporary, bytes)
+        .map_err(|e| Error::io("write", path, e))
         .and_then(|()| fs::rename(&temporary, path).map_err(|e| Error::io("rename to", path, e)));
     if result.is_err() {
         let _ = fs::remove_file(&temporary);
@@ -35,14 +41,80 @@ pub fn temporary_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-fn write_and_sync(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = fs::File::create(path).map_err(|e| Error::io("write", path, e))?;
-    file.write_all(bytes)
+fn write_and_sync(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
         .map_err(|e| Error::io("write", path, e))?;
-    file.sync_all().map_err(|e| Error::io("write", path, e))
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| Error::io("write", path, e))
+}
+
+/// Deletes the temporary files that killed processes left in `folder`: hidden
+/// `.NAME.PID.tmp` files (and `.NAME.PID.tmp.EXT`, the figures' form) whose process PID no
+/// longer runs. A live process's files are kept, so concurrent shards are safe. Returns
+/// the number deleted; a missing folder has none.
+///
+/// NOTE: a running process is detected through `/proc/PID`, so where `/proc` does not
+/// exist nothing is deleted.
+///
+/// # Errors
+/// [`Error::Io`] when the folder exists but cannot be listed, or a stale file cannot be
+/// deleted.
+pub fn remove_stale_temporaries(folder: &Path) -> Result<usize> {
+    if !folder.is_dir() || !Path::new("/proc/self").exists() {
+        return Ok(0);
+    }
+    let entries = fs::read_dir(folder).map_err(|e| Error::io("read", folder, e))?;
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("read", folder, e))?;
+        let Some(pid) = entry.file_name().to_str().and_then(temporary_owner) else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        fs::remove_file(&path).map_err(|e| Error::io("delete", &path, e))?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
+/// The process id in a temporary name made by [`temporary_path`], with or without an
+/// extension appended after `.tmp`.
+fn temporary_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?;
+    let body = match inner.strip_suffix(".tmp") {
+        Some(body) => body,
+        None => inner.rsplit_once('.')?.0.strip_suffix(".tmp")?,
+    };
+    body.rsplit_once('.')?.1.parse().ok()
 }
 
 /// Reads a whole file, naming the path on failure.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io("read", path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_owner_reads_the_pid() {
+        assert_eq!(temporary_owner(".curves.csv.123.tmp"), Some(123));
+        assert_eq!(temporary_owner(".m4_target_error.png.77.tmp.png"), Some(77));
+        assert_eq!(temporary_owner("curves.csv"), None);
+        assert_eq!(temporary_owner(".hidden"), None);
+        assert_eq!(temporary_owner(".a.b.tmp"), None);
+    }
 }

@@ -20,6 +20,10 @@
 //! relies on. In the standard task every sequence starts with an unpredictable a or x, so
 //! every target reaches the top level.
 //!
+//! NOTE: in the continuous variant (NIPS 4, 1991) the strength of the higher level's update
+//! grows with the information of the input; here a level either ticks with its full
+//! learning rate or does not tick, whatever the rule that decided it.
+//!
 //! Dimensions: S symbols; a level's net has S (+1 target unit when `target_input`) (+ the
 //! time code's width above level 1) inputs and S (+1 when the stream has targets) outputs.
 
@@ -118,7 +122,7 @@ impl LevelSpec {
     }
 }
 
-/// What the plateau test averages over the top level's ticks.
+/// The quantity the plateau test averages over the top level's ticks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlateauMeasure {
@@ -193,7 +197,7 @@ pub struct HierarchySpec {
     /// experiment (0 when the previous step had no target).
     pub target_input: bool,
     pub surprise: SurpriseRule,
-    /// What levels 2 .. n receive about time with each input.
+    /// The time code that levels 2 .. n receive with each input.
     pub time_code: TimeCode,
     /// The net of level i is `levels[min(i, len - 1)]`.
     pub levels: Vec<LevelSpec>,
@@ -202,8 +206,8 @@ pub struct HierarchySpec {
     /// `None`: levels are added only by [`Hierarchy::grow`].
     pub plateau: Option<PlateauTest>,
     /// The first input of each sequence counts as unexpected at every level, as the 1991
-    /// hierarchy passes up the start of each sequence (the "zeroth" step). For continuous
-    /// streams whose boundaries the model is not told, this is off.
+    /// hierarchy passes up the start of each sequence (the "zeroth" step). It is off
+    /// for continuous streams whose boundaries the model is not given.
     pub sequence_starts_unexpected: bool,
     /// Every level returns to the all-zero state at the first input of each sequence,
     /// after learning from its prediction of that input (which carries the previous
@@ -292,7 +296,7 @@ pub struct Diverged {
     pub detail: String,
 }
 
-/// How a level's net runs: learning online, or frozen (forward pass only).
+/// The mode of a level's net: learning online, or frozen (forward pass only).
 enum Driver {
     Learning(Box<dyn OnlineLearner>),
     Frozen { state: Box<State>, next: Box<State> },
@@ -543,7 +547,7 @@ impl PlateauTracker {
     }
 }
 
-/// What one step of the stream did.
+/// The outcome of one step of the stream.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepOutcome {
     /// The number of levels that ticked at this step (1 ..= levels).
@@ -644,9 +648,11 @@ impl Hierarchy {
             observation.symbol,
             self.spec.symbols
         );
+
         let time = self.step;
         self.step += 1;
         let top = self.levels.len() - 1;
+
         let mut ticked = 0;
         let mut plateau = false;
         let mut target_prediction = None;

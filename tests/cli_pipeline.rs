@@ -62,11 +62,11 @@ fn run_then_plot_writes_records_and_figures() {
         figures.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    for extension in ["png", "svg"] {
-        let figure = figures.join(format!(
-            "standard_task_conventional_m20_target_error.{extension}"
-        ));
-        assert!(figure.is_file(), "{} is missing", figure.display());
+    for stem in ["target_error", "solved_fraction"] {
+        for extension in ["png", "svg"] {
+            let file = format!("standard_task_conventional_m20_{stem}.{extension}");
+            assert!(figures.join(&file).is_file(), "{file} is missing");
+        }
     }
 }
 
@@ -149,16 +149,22 @@ fn bad_input_exits_with_code_2() {
 fn reproduce_quick_fills_notes() {
     let dir = scratch("reproduce");
     let notes = dir.join("NOTES.md");
+    // Only this module's configs, so that the test does not grow with other experiments.
+    let experiments = dir.join("experiments");
+    fs::create_dir_all(&experiments).unwrap();
+    for name in [
+        "standard_task_conventional_m4.toml",
+        "standard_task_conventional_m20.toml",
+    ] {
+        fs::copy(config(name), experiments.join(name)).unwrap();
+    }
     let output = chunker(&[
         "reproduce",
         "--quick",
         "--jobs",
         "2",
         "--experiments",
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("experiments")
-            .to_str()
-            .unwrap(),
+        experiments.to_str().unwrap(),
         "--data",
         dir.join("data").to_str().unwrap(),
         "--figures",

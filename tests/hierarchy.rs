@@ -189,3 +189,25 @@ fn invalid_spec_is_rejected() {
     bad.levels[0].training = Training::TruncatedBptt { horizon: 0 };
     assert!(Hierarchy::from_seed(bad, 0).is_err());
 }
+
+#[test]
+fn sequence_start_reaches_level_two() {
+    let symbols = 3;
+    let mut spec = spec(symbols, TimeCode::None);
+    spec.sequence_starts_unexpected = true;
+    let mut hierarchy = Hierarchy::from_seed(spec, 8).unwrap();
+    repeat_last_level_one(&mut hierarchy, symbols);
+    let mut ticked = Vec::new();
+    for (t, start) in [true, false, false, true, false].into_iter().enumerate() {
+        let outcome = hierarchy
+            .step(Observation {
+                symbol: 0,
+                target: None,
+                sequence_start: start,
+            })
+            .unwrap();
+        ticked.push((t, outcome.ticked));
+    }
+    // Level 1 predicts every 0 after the first, yet the start at t = 3 goes up.
+    assert_eq!(ticked, [(0, 2), (1, 1), (2, 1), (3, 2), (4, 1)]);
+}

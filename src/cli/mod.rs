@@ -1,7 +1,7 @@
 //! The command line: clap definitions, one file per subcommand. Each subcommand calls into
 //! the library; only this module prints results or sets exit codes.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub mod bench;
 pub mod gradients;
@@ -50,7 +50,7 @@ pub enum Command {
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
-    let cli = Cli::parse();
+    let cli = parse_arguments();
     match execute(cli) {
         Ok(()) => 0,
         Err(error) => {
@@ -63,6 +63,54 @@ pub fn main_entry() -> i32 {
             error.exit_code()
         }
     }
+}
+
+/// Parses the process arguments; on a usage error prints it and exits with code 2.
+///
+/// Every option value may start with `-` followed by a digit, so that `--init-range -0.5`
+/// reaches its value parser and `--seed -1` is rejected as an invalid value instead of
+/// being read as an unknown flag `-1`.
+fn parse_arguments() -> Cli {
+    let command = Cli::command().mut_subcommands(|subcommand| {
+        subcommand.mut_args(|arg| {
+            if arg.is_positional() || !arg.get_action().takes_values() {
+                arg
+            } else {
+                arg.allow_negative_numbers(true)
+            }
+        })
+    });
+    let matches = command.try_get_matches().unwrap_or_else(|error| {
+        if let Some((flag, value)) = negative_count(&error) {
+            eprintln!(
+                "error: invalid value '{value}' for '{flag}': expected an integer >= 0; fix: \
+                 pass a value of 0 or more"
+            );
+            std::process::exit(2);
+        }
+        error.exit()
+    });
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+}
+
+/// The flag and value of a usage error where a negative number was given to an option
+/// that takes an unsigned integer (clap calls it "invalid digit found in string").
+fn negative_count(error: &clap::Error) -> Option<(String, String)> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let text = |kind| match error.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let value = text(ContextKind::InvalidValue)?;
+    let flag = text(ContextKind::InvalidArg)?;
+    let negative_integer = value
+        .strip_prefix('-')
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+    let unsigned = error.to_string().contains("invalid digit");
+    (negative_integer && unsigned).then_some((flag, value))
 }
 
 fn execute(cli: Cli) -> Result<()> {

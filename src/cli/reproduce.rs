@@ -58,6 +58,8 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
     })?;
 
     let rows = table::collect_rows(&args.data)?;
+    let notes_folder = args.notes.parent().filter(|p| !p.as_os_str().is_empty());
+    crate::files::remove_stale_temporaries(notes_folder.unwrap_or(Path::new(".")))?;
     table::update_notes(&args.notes, &command_line(args), &table::markdown(&rows))?;
     println!("wrote the results table into {}", args.notes.display());
     if diverged > 0 {

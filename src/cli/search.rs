@@ -41,6 +41,10 @@ pub struct SearchArgs {
     /// Output folder for search.csv, runs.csv and search.sidecar.toml.
     #[arg(long, default_value = "data/chunker_20step_search")]
     pub out: PathBuf,
+    /// Reuse the runs already in OUT/runs.csv (same reading, run and seed, same
+    /// --sequences and --seed) and run only the others.
+    #[arg(long)]
+    pub resume: bool,
     /// List the readings and exit.
     #[arg(long)]
     pub list: bool,
@@ -148,20 +152,33 @@ pub fn execute(args: SearchArgs) -> Result<()> {
     // tables are rewritten with them, so a long search leaves usable files as it goes.
     let runs = args.runs as usize;
     let jobs = chosen.len() * runs;
+    let mut results = vec![None; jobs];
+    if args.resume {
+        let recorded = recorded_runs(&args)?;
+        for (job, slot) in results.iter_mut().enumerate() {
+            let (r, i) = (job / runs, job % runs);
+            let key = (
+                chosen[r].reading.name.clone(),
+                i,
+                args.seed.wrapping_add(i as u64),
+            );
+            if let Some(outcome) = recorded.get(&key) {
+                *slot = Some(outcome.clone());
+            }
+        }
+    }
+    let pending: Vec<usize> = (0..jobs).filter(|&j| results[j].is_none()).collect();
+    eprintln!("search: {} of {jobs} runs to do", pending.len());
     let next = AtomicUsize::new(0);
     let progress = Mutex::new(Progress {
-        results: vec![None; jobs],
+        results,
         readings_written: 0,
         failure: None,
     });
     std::thread::scope(|scope| {
-        for _ in 0..args.threads.min(jobs) {
+        for _ in 0..args.threads.min(pending.len()) {
             scope.spawn(|| {
-                loop {
-                    let job = next.fetch_add(1, Ordering::Relaxed);
-                    if job >= jobs {
-                        break;
-                    }
+                while let Some(&job) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let (r, i) = (job / runs, job % runs);
                     let seed = args.seed.wrapping_add(i as u64);
                     let e = &chosen[r];
@@ -216,6 +233,71 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         print_row(&entry.reading.name, &summarize(&outcomes));
     }
     Ok(())
+}
+
+/// The runs recorded in OUT/runs.csv by an earlier search with the same --sequences and
+/// --seed, keyed by (reading, run, seed).
+fn recorded_runs(
+    args: &SearchArgs,
+) -> Result<std::collections::HashMap<(String, usize, u64), Option<RunOutcome>>> {
+    use crate::collapse::run::FrozenResult;
+    let mut recorded = std::collections::HashMap::new();
+    let runs_path = args.out.join("runs.csv");
+    let sidecar_path = args.out.join("search.sidecar.toml");
+    if !runs_path.is_file() || !sidecar_path.is_file() {
+        return Ok(recorded);
+    }
+    let sidecar_text = String::from_utf8(files::read(&sidecar_path)?).unwrap_or_default();
+    let sidecar: toml::Table =
+        sidecar_text
+            .parse()
+            .map_err(|e: toml::de::Error| Error::Malformed {
+                path: sidecar_path.clone(),
+                message: e.to_string(),
+            })?;
+    let same = |key: &str, value: u64| {
+        sidecar.get(key).and_then(toml::Value::as_integer) == Some(value as i64)
+    };
+    if !same("sequences", args.sequences) || !same("seed", args.seed) {
+        return Err(Error::invalid(
+            "--resume",
+            runs_path.display(),
+            "expected runs recorded with the same --sequences and --seed; \
+             drop --resume or choose another --out",
+        ));
+    }
+    let table = crate::plot::table::read_table(&runs_path)?;
+    let names = table.texts("reading")?;
+    let run = table.integers("run")?;
+    let seed = table.integers("seed")?;
+    let solve = table.optional_integers("sequences_to_solve")?;
+    let frozen = table.optional_integers("sequences_to_frozen")?;
+    let diverged = table.bools("diverged")?;
+    let solved = table.bools("solved")?;
+    let confirmed = table.bools("frozen_confirmed")?;
+    let trained = table.optional_integers("sequences_trained")?;
+    let ticks = table.texts("final_chunker_ticks_per_sequence")?;
+    let target = table.texts("final_frozen_target_error_max_abs")?;
+    let float = |text: &str| text.parse::<f64>().unwrap_or(f64::NAN);
+    for row in 0..table.len() {
+        let outcome = (!diverged[row]).then(|| RunOutcome {
+            solved: solved[row],
+            sequences_to_solve: solve[row],
+            frozen_confirmed: confirmed[row],
+            sequences_to_frozen: frozen[row],
+            sequences_trained: trained[row].unwrap_or(0),
+            final_ticks_per_sequence: float(&ticks[row]),
+            final_frozen: FrozenResult {
+                passed: false,
+                passed_fraction: f64::NAN,
+                target_error: float(&target[row]),
+                symbol_error: f64::NAN,
+            },
+            curve: Vec::new(),
+        });
+        recorded.insert((names[row].clone(), run[row] as usize, seed[row]), outcome);
+    }
+    Ok(recorded)
 }
 
 /// The results of a search in progress: per job, `None` until it ran, then the outcome

@@ -83,6 +83,14 @@ pub fn readings() -> Vec<Reading> {
                 s.collapse.imitated_state = ImitatedState::TargetUnit;
             },
         ),
+        reading(
+            "fully_recurrent_imitate_outputs",
+            "output feedback in A and C; A imitates C's 23 output units",
+            |s| {
+                fully_recurrent(s);
+                s.collapse.imitated_state = ImitatedState::Outputs;
+            },
+        ),
         reading("fully_recurrent_a", "output feedback in A only", |s| {
             s.automatizer.output_feedback = true;
         }),

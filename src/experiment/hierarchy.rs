@@ -60,6 +60,27 @@ impl TaskConfig {
         })
     }
 
+    /// Steps between the symbol that decides the target and the target: the lag of the
+    /// standard task, the shorter class of the grammar, the mean for the automaton (whose
+    /// run of c symbols has a random length).
+    pub fn lag(&self) -> f64 {
+        match *self {
+            Self::Standard { lag } => lag as f64,
+            Self::Grammar {
+                run_length,
+                body_runs,
+            } => (body_runs * (run_length + 1)) as f64,
+            Self::NestedRuns {
+                phrases,
+                run_length,
+            } => (phrases * run_length) as f64,
+            Self::Automaton { copies } => {
+                let mean_c_emissions = 1.0 / (1.0 - crate::tasks::automaton::REPEAT_C);
+                copies as f64 * (mean_c_emissions + 1.0)
+            }
+        }
+    }
+
     /// The stream, drawn from `rng`.
     fn stream(&self, rng: ChaCha8Rng) -> Result<Box<dyn Iterator<Item = Step>>> {
         Ok(match *self {
@@ -129,7 +150,7 @@ pub struct Config {
     pub success: SuccessConfig,
 }
 
-/// What the paper reports for the experiment.
+/// The paper's result for the experiment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaperConfig {
@@ -138,6 +159,18 @@ pub struct PaperConfig {
     /// The paper's training sequences to solve, where it gives a number, for figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequences: Option<f64>,
+    /// The model that `sequences` belongs to.
+    #[serde(default)]
+    pub sequences_model: PaperModel,
+}
+
+/// The model a paper's number describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaperModel {
+    #[default]
+    Hierarchy,
+    Conventional,
 }
 
 impl Config {

@@ -143,6 +143,8 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     if options.fresh {
         records::remove(&dir)?;
     }
+    crate::files::remove_stale_temporaries(&dir)?;
+    crate::files::remove_stale_temporaries(&dir.join(records::RUNS_FOLDER))?;
     let sequences_per_run = experiment.sequence_budget(options.budget);
     let sidecar = Sidecar {
         experiment: experiment.name().to_string(),

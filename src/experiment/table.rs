@@ -31,7 +31,18 @@ pub struct ResultRow {
     /// Solved and total runs per value of the summary's `algorithm` column, in order of
     /// first appearance; empty when the summary has no such column.
     pub by_algorithm: Vec<(String, usize, usize)>,
+    /// Counts of the summary's other yes/no outcomes ([`EXTRA_OUTCOMES`]) that it has, as
+    /// (description, count of true).
+    pub extra_outcomes: Vec<(String, usize)>,
 }
+
+/// Yes/no summary columns that the "runs solved" cell also counts when present: the
+/// conventional net run beside a model on the same stream, and the automatizer confirmed
+/// alone with learning and the chunker switched off.
+pub const EXTRA_OUTCOMES: [(&str, &str); 2] = [
+    ("conventional_solved", "conventional net"),
+    ("frozen_confirmed", "confirmed by a frozen automatizer"),
+];
 
 /// The summary column whose values split the "runs solved" cell, when present.
 pub const GROUP_COLUMN: &str = "algorithm";
@@ -70,6 +81,13 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
         Ok(_) => count_by_group(&summary.texts(GROUP_COLUMN)?, &solved),
         Err(_) => Vec::new(),
     };
+    let mut extra_outcomes = Vec::new();
+    for (column, description) in EXTRA_OUTCOMES {
+        if summary.column(column).is_ok() {
+            let count = summary.bools(column)?.iter().filter(|&&b| b).count();
+            extra_outcomes.push((description.to_string(), count));
+        }
+    }
     let text = |key: &str| {
         side.get(key)
             .and_then(|v| v.as_str())
@@ -89,6 +107,7 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
             .and_then(toml::Value::as_integer)
             .unwrap_or(0),
         by_algorithm,
+        extra_outcomes,
     })
 }
 
@@ -125,6 +144,9 @@ pub fn markdown(rows: &[ResultRow]) -> String {
                 .collect();
             solved.push_str(&format!(" ({})", parts.join(", ")));
         }
+        for (description, count) in &row.extra_outcomes {
+            solved.push_str(&format!("; {description}: {count} of {}", row.runs));
+        }
         if row.diverged > 0 {
             solved.push_str(&format!(", {} diverged", row.diverged));
         }
@@ -132,14 +154,19 @@ pub fn markdown(rows: &[ResultRow]) -> String {
             row.sequences_to_solve.first(),
             row.sequences_to_solve.last(),
         ) {
-            (Some(min), Some(max)) => format!("{} [{min}, {max}]", median(&row.sequences_to_solve)),
+            (Some(&min), Some(&max)) => format!(
+                "{} [{}, {}]",
+                median(&row.sequences_to_solve),
+                group_digits(min),
+                group_digits(max)
+            ),
             _ => "-".to_string(),
         };
         out.push_str(&format!(
             "| {} | {} | {solved} | {sequences} | {} sequences ({}) |\n",
             row.experiment,
             row.paper.replace('|', "/"),
-            row.sequences_per_run,
+            group_digits(u64::try_from(row.sequences_per_run).unwrap_or(0)),
             row.budget
         ));
     }
@@ -150,11 +177,29 @@ pub fn markdown(rows: &[ResultRow]) -> String {
 fn median(sorted: &[u64]) -> String {
     let n = sorted.len();
     if n % 2 == 1 {
-        sorted[n / 2].to_string()
-    } else {
-        let mid = (sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0;
-        mid.to_string()
+        return group_digits(sorted[n / 2]);
     }
+    let sum = sorted[n / 2 - 1] + sorted[n / 2];
+    let whole = group_digits(sum / 2);
+    if sum.is_multiple_of(2) {
+        whole
+    } else {
+        format!("{whole}.5")
+    }
+}
+
+/// Formats an integer with a comma between groups of three digits, as the papers write
+/// counts ("1,000,000").
+pub fn group_digits(value: u64) -> String {
+    let digits = value.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// Replaces the text between the markers of `notes` with `table`, creating the file (a
@@ -191,4 +236,25 @@ pub fn update_notes(notes: &Path, command: &str, table: &str) -> Result<()> {
         }
     };
     files::write_atomic(notes, updated.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_by_three() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(1_000_000), "1,000,000");
+        assert_eq!(group_digits(218_511), "218,511");
+    }
+
+    #[test]
+    fn median_of_even_count_is_midpoint() {
+        assert_eq!(median(&[1462, 2193]), "1,827.5");
+        assert_eq!(median(&[1, 3]), "2");
+        assert_eq!(median(&[5]), "5");
+    }
 }

@@ -1,111 +1,196 @@
-//! The figure of the conventional-net experiment on the standard task: the target unit's
-//! error against training sequences, one line per run (Schmidhuber 1992, Neural
-//! Computation 4(2), section 5, reports no learning curve, only the outcome in prose).
+//! The figures of the conventional-net experiment on the standard task (Schmidhuber 1992,
+//! Neural Computation 4(2), section 5, which reports the outcome in prose only): the target
+//! unit's error against training sequences with one line per run, and the fraction of runs
+//! solved within n sequences per algorithm.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::figure::{self, Figure, LegendPosition, Marker, Series};
-use super::table::read_table;
+use super::ecdf::ecdf;
+use super::figure::{self, Figure, LegendPosition, Marker, Series, SeriesKind};
+use super::table::{Table, read_table};
 use crate::error::Result;
 use crate::experiment::records::{CURVES_FILE, SIDECAR_FILE, SUMMARY_FILE};
 use crate::experiment::sidecar;
+use crate::experiment::table::group_digits;
 
-/// Draws `out/NAME_target_error.{png,svg}` from the records in `dir` and returns its stem.
+/// The record files of one experiment folder.
+struct Records {
+    name: String,
+    curves: Table,
+    summary: Table,
+    sidecar: toml::Table,
+}
+
+impl Records {
+    fn read(dir: &Path) -> Result<Self> {
+        Ok(Self {
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            curves: read_table(&dir.join(CURVES_FILE))?,
+            summary: read_table(&dir.join(SUMMARY_FILE))?,
+            sidecar: sidecar::read_table(&dir.join(SIDECAR_FILE))?,
+        })
+    }
+
+    /// Looks up a nested key of the sidecar, e.g. `["config", "task", "lag"]`.
+    fn lookup(&self, path: &[&str]) -> Option<&toml::Value> {
+        let (first, rest) = path.split_first()?;
+        rest.iter()
+            .try_fold(self.sidecar.get(*first)?, |value, key| value.get(*key))
+    }
+
+    fn text(&self, path: &[&str]) -> String {
+        self.lookup(path)
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn integer(&self, path: &[&str]) -> u64 {
+        self.lookup(path)
+            .and_then(toml::Value::as_integer)
+            .and_then(|v| u64::try_from(v).ok())
+            .unwrap_or(0)
+    }
+
+    fn architecture(&self) -> &'static str {
+        match self
+            .lookup(&["config", "net", "output_feedback"])
+            .and_then(toml::Value::as_bool)
+        {
+            Some(true) => "fully recurrent",
+            Some(false) => "layered",
+            None => "recurrent",
+        }
+    }
+
+    fn title(&self, what: &str) -> String {
+        format!(
+            "{what}: conventional {} net, standard task, lag m = {}",
+            self.architecture(),
+            self.integer(&["config", "task", "lag"])
+        )
+    }
+
+    /// The caption's closing sentences: the outcome, the budget and the paper's result.
+    fn outcome(&self) -> Result<String> {
+        let solved = self.summary.bools("solved")?;
+        Ok(format!(
+            "{} of {} runs solved within {} sequences per run ({} budget). Paper: {}.",
+            solved.iter().filter(|&&s| s).count(),
+            solved.len(),
+            group_digits(self.integer(&["sequences_per_run"])),
+            self.text(&["budget"]),
+            self.text(&["paper_result"])
+        ))
+    }
+}
+
+/// Draws `out/NAME_target_error` and `out/NAME_solved_fraction` (PNG and SVG each) from the
+/// records in `dir` and returns their stems.
 ///
 /// # Errors
 /// [`crate::Error::Malformed`] when a record file lacks a column or has a bad cell;
 /// [`crate::Error::Io`] when a file cannot be read or written.
 pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let curves = read_table(&dir.join(CURVES_FILE))?;
-    let summary = read_table(&dir.join(SUMMARY_FILE))?;
-    let side = sidecar::read_table(&dir.join(SIDECAR_FILE))?;
+    let records = Records::read(dir)?;
+    let target_error = out.join(format!("{}_target_error", records.name));
+    figure::draw(&target_error_figure(&records)?, &target_error)?;
+    let solved_fraction = out.join(format!("{}_solved_fraction", records.name));
+    figure::draw(&solved_fraction_figure(&records)?, &solved_fraction)?;
+    Ok(vec![target_error, solved_fraction])
+}
 
+/// The target unit's error against training sequences, one line per run.
+fn target_error_figure(records: &Records) -> Result<Figure> {
+    let curves = &records.curves;
     let runs = curves.integers("run")?;
     let algorithms = curves.texts("algorithm")?;
     let sequences = curves.floats("sequences")?;
     let errors = curves.floats("target_error_mean_abs")?;
     let mut by_run: BTreeMap<u64, Series> = BTreeMap::new();
     for (index, &run) in runs.iter().enumerate() {
+        let label = || format!("run {run} ({})", algorithms[index]);
         by_run
             .entry(run)
-            .or_insert_with(|| {
-                Series::line(format!("run {run} ({})", algorithms[index]), Vec::new())
-            })
+            .or_insert_with(|| Series::line(label(), Vec::new()))
             .points
             .push((sequences[index], errors[index]));
     }
 
-    let solved = summary.bools("solved")?;
-    let solved_count = solved.iter().filter(|&&s| s).count();
-    let text = |key: &str| {
-        side.get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    let per_run = side
-        .get("sequences_per_run")
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let config = side.get("config");
-    let lag = config
-        .and_then(|c| c.get("task"))
-        .and_then(|t| t.get("lag"))
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let record_every = config
-        .and_then(|c| c.get("training"))
-        .and_then(|t| t.get("record_every"))
-        .and_then(toml::Value::as_integer)
-        .unwrap_or(0);
-    let architecture = match config
-        .and_then(|c| c.get("net"))
-        .and_then(|n| n.get("output_feedback"))
-        .and_then(toml::Value::as_bool)
-    {
-        Some(true) => "fully recurrent",
-        Some(false) => "layered",
-        None => "recurrent",
-    };
-    let bound = config
-        .and_then(|c| c.get("success"))
-        .and_then(|s| s.get("error_bound"))
+    let bound = records
+        .lookup(&["config", "success", "error_bound"])
         .and_then(toml::Value::as_float);
-
-    let chart = Figure {
-        title: format!("Conventional {architecture} net, standard task, lag m = {lag}"),
+    let markers = bound
+        .map(|y| Marker::Horizontal {
+            label: format!("success bound {y}"),
+            y,
+        })
+        .into_iter()
+        .collect();
+    Ok(Figure {
+        title: records.title("Target-unit error"),
         caption: format!(
             "Mean absolute error of the target unit at the step where the target is given, over \
-             each block of {record_every} training sequences, during online training; one line \
-             per run. {solved_count} of {} runs solved within {per_run} sequences per run \
-             ({} budget). Paper: {}.",
-            solved.len(),
-            text("budget"),
-            text("paper_result")
+             each block of {} training sequences, during online training; one line per run. {}",
+            group_digits(records.integer(&["config", "training", "record_every"])),
+            records.outcome()?
         ),
         x_label: "training sequences".into(),
         y_label: "target-unit error (mean |output - target|)".into(),
-        x_log: false,
-        y_log: false,
         series: by_run.into_values().collect(),
-        markers: bound
-            .map(|y| Marker::Horizontal {
-                label: format!("success bound {y}"),
-                y,
-            })
-            .into_iter()
-            .collect(),
-        x_range: None,
+        markers,
         // A mean absolute error of a logistic unit against 0/1 targets lies in [0, 1].
         y_range: Some((0.0, 1.0)),
         legend: LegendPosition::LowerLeft,
-    };
-    let stem = out.join(format!("{name}_target_error"));
-    figure::draw(&chart, &stem)?;
-    Ok(vec![stem])
+        ..Figure::default()
+    })
+}
+
+/// The fraction of runs solved within n training sequences, one staircase per algorithm;
+/// unsolved runs count in the denominator, so a staircase ends below 1 when some failed.
+fn solved_fraction_figure(records: &Records) -> Result<Figure> {
+    let summary = &records.summary;
+    let algorithms = summary.texts("algorithm")?;
+    let to_solve = summary.optional_integers("sequences_to_solve")?;
+    let budget = records.integer(&["sequences_per_run"]) as f64;
+    let mut by_algorithm: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (algorithm, sequences) in algorithms.iter().zip(&to_solve) {
+        let value = sequences.map_or(f64::NAN, |s| s as f64);
+        by_algorithm.entry(algorithm).or_default().push(value);
+    }
+
+    let series = by_algorithm
+        .into_iter()
+        .map(|(algorithm, values)| {
+            let mut points = vec![(0.0, 0.0)];
+            points.extend(ecdf(&values));
+            let last = points.last().map_or(0.0, |p| p.1);
+            points.push((budget, last));
+            Series {
+                label: format!("{algorithm} ({} runs)", values.len()),
+                points,
+                kind: SeriesKind::Steps,
+            }
+        })
+        .collect();
+    Ok(Figure {
+        title: records.title("Runs solved"),
+        caption: format!(
+            "Fraction of runs solved within n training sequences, per training algorithm; a \
+             run counts as solved at the end of its first window of consecutive sequences with \
+             every output within the error bound. {}",
+            records.outcome()?
+        ),
+        x_label: "training sequences".into(),
+        y_label: "fraction of runs solved".into(),
+        series,
+        x_range: Some((0.0, budget)),
+        y_range: Some((0.0, 1.05)),
+        legend: LegendPosition::UpperLeft,
+        ..Figure::default()
+    })
 }

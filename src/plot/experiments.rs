@@ -28,6 +28,7 @@ pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<
     match kind {
         "conventional" => Some(super::conventional::draw(dir, out)),
         "collapse" => Some(super::collapse::draw(dir, out)),
+        "hierarchy" => Some(super::hierarchy::draw(dir, out)),
         _ => None,
     }
 }
@@ -42,6 +43,7 @@ pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<
 /// # Errors
 /// The first [`Error::Io`] or [`Error::Malformed`] that a merge or a figure function hit.
 pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
+    crate::files::remove_stale_temporaries(out)?;
     let mut folders: Vec<PathBuf> = fs::read_dir(data_root)
         .map_err(|e| Error::io("read", data_root, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

@@ -35,6 +35,7 @@ pub mod ecdf;
 pub mod experiments;
 pub mod figure;
 pub mod font;
+pub mod hierarchy;
 pub mod render;
 pub mod table;
 pub mod trace;

@@ -2,7 +2,7 @@
 //!
 //! Schmidhuber, "Learning unambiguous reduced sequence descriptions" (NIPS 4, 1991), reports
 //! a grammar of long strings of a's and b's with local temporal structure, in which strings
-//! whose endings overlap must be told apart; it gives no grammar, sizes or rates. This
+//! whose endings overlap must be distinguished. It gives no grammar, sizes or rates. This
 //! generator is our design with the same properties:
 //!
 //!   string  -> head body
@@ -145,7 +145,8 @@ mod tests {
             }
             start = i + 1;
         }
-        assert!(classes[0] > 3 && classes[1] > 3, "{classes:?}");
+        assert!(classes[0] > 3, "{classes:?}");
+        assert!(classes[1] > 3, "{classes:?}");
     }
 
     #[test]
