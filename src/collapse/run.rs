@@ -232,12 +232,17 @@ pub fn evaluate_frozen(
             let exempt: &[usize] = if step.first { &exempt } else { &[] };
             for k in (0..layout.symbols).filter(|k| !exempt.contains(k)) {
                 let error = (prev.y[k] - x[k]).abs();
-                symbol_error = symbol_error.max(error);
+                // Unlike `f64::max`, this keeps a NaN error once it appears.
+                if error.is_nan() || error > symbol_error {
+                    symbol_error = error;
+                }
                 sequence_ok &= error < bound;
             }
             if let Some(k) = layout.target_index().filter(|_| target_given) {
                 let error = (prev.y[k] - x[k]).abs();
-                target_error = target_error.max(error);
+                if error.is_nan() || error > target_error {
+                    target_error = error;
+                }
                 sequence_ok &= error < bound;
             }
             if step.first {

@@ -181,9 +181,12 @@ impl TwoNetSystem {
         let mut largest_error: f64 = 0.0;
         for k in 0..layout.symbols {
             let error = (state.y[k] - x[k]).abs();
-            largest_error = largest_error.max(error);
-            if !exempt.contains(&k) {
-                symbol_error = symbol_error.max(error);
+            // Unlike `f64::max`, these comparisons keep a NaN error once it appears.
+            if error.is_nan() || error > largest_error {
+                largest_error = error;
+            }
+            if !exempt.contains(&k) && (error.is_nan() || error > symbol_error) {
+                symbol_error = error;
             }
         }
         let target_error = layout

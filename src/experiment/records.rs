@@ -219,10 +219,11 @@ fn concatenate(paths: &[PathBuf]) -> Result<Vec<u8>> {
                 return Err(Error::Malformed {
                     path: path.clone(),
                     message: format!(
-                        "header {:?} differs from the other runs' header {:?}; \
-                         fix: delete the experiment folder and run it again",
-                        String::from_utf8_lossy(header).trim_end(),
-                        String::from_utf8_lossy(expected).trim_end()
+                        "header {:?} differs from the header {:?} of {}; one of the two \
+                         files is damaged; fix: delete the experiment folder and run it again",
+                        shortened(header),
+                        shortened(expected),
+                        paths[0].display()
                     ),
                 });
             }
@@ -231,6 +232,17 @@ fn concatenate(paths: &[PathBuf]) -> Result<Vec<u8>> {
         merged.extend_from_slice(body);
     }
     Ok(merged)
+}
+
+/// A header line as text for a message, cut to its first 100 characters: a damaged file
+/// may have no line break for thousands of bytes.
+fn shortened(header: &[u8]) -> String {
+    let text = String::from_utf8_lossy(header);
+    let text = text.trim_end();
+    match text.char_indices().nth(100) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// Deletes the records of the experiment folder `dir`: the per-run files, the merged files
