@@ -59,7 +59,7 @@ fn bad_flag_values_exit_2() {
     let scratch = Scratch::new("cli-flags");
     scratch.write("c.toml", conventional_config(1, 10, 1.0));
     scratch.write("in.txt", "abcabcabc");
-    let cases: [(&[&str], &str); 18] = [
+    let cases: [(&[&str], &str); 19] = [
         (
             &["run", "c.toml", "--runs", "0"],
             "invalid --runs = 0: expected an integer >= 1",
@@ -91,6 +91,10 @@ fn bad_flag_values_exit_2() {
         ),
         (&["reproduce", "--quick", "--full"], "cannot be used with"),
         (&["search", "--runs", "0"], "invalid --runs = 0"),
+        (
+            &["search", "--runs", "4294967295"],
+            "invalid --runs = 4294967295: expected at most 10000",
+        ),
         (
             &["search", "--reading", "nope"],
             "invalid --reading = nope: expected one of",
