@@ -39,7 +39,10 @@ def table(folder, clock):
         karpathy = f"{rates['karpathy']:,.0f}" if "karpathy" in rates else "-"
         other = rates.get("opt", rates.get("rtrl"))
         target = row["target_percent_of_peak"]
-        met = "-" if target is None else ("yes" if row["percent_of_peak"] >= target else "no")
+        if target is None:
+            met = "-"
+        else:
+            met = "yes" if row["percent_of_peak"] >= target else "no"
         length = "-" if row["length"] is None else row["length"]
         print(f"| {row['algorithm']} | {row['alphabet']} | {row['hidden']} | {length} "
               f"| {karpathy} | {other:,.0f} "
@@ -55,7 +58,7 @@ IMPLIED_RATIO = {("bptt", 16): "65x", ("bptt", 64): "13x", ("bptt", 256): "4x", 
 
 
 def targets(folder):
-    """The rows with a target, timed with CPU time on both sides."""
+    """Print the rows that have a target, timed with CPU time on both sides."""
     numpy_rows = (load(folder, "numpy_cpu_time.json")["rows"]
                   + load(folder, "rtrl_numpy_cpu_time.json")["rows"])
     wall = {(r["algorithm"], r["hidden"]): r for r in load(folder, "chunker_wall.json")}

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the numpy anchor benchmarks and `chunker bench` back to back on one thread and
-# stores their outputs in OUT (default bench-results/), twice: timed with the wall clock
-# (the anchors as published) and with the thread's CPU time (a copy of the anchors whose
-# common.py reads time.thread_time instead of time.perf_counter), which stays meaningful
-# when other processes share the cores.
+# stores their outputs in OUT (default bench-results/). Everything runs twice: first
+# timed with the wall clock (the anchors as published), then with the thread's CPU time.
+# For the second pass a temporary copy of the anchors reads time.thread_time instead of
+# time.perf_counter in common.py. CPU time stays meaningful when other processes share
+# the cores.
 # Needs a Python with numpy and threadpoolctl (PYTHON, default python3) and the anchor
 # scripts in ANCHORS. Takes about 4 minutes.
 # Usage: ANCHORS=/path/to/anchors PYTHON=.venv/bin/python scripts/bench_vs_anchors.sh

@@ -9,7 +9,7 @@ cargo build --release --quiet
 for flags in "" "--direct" "--fully-recurrent" "--direct --fully-recurrent"; do
     for hidden in logistic tanh; do
         for output in logistic softmax; do
-            # $flags is deliberately unquoted: it holds zero, one or two flags.
+            # $flags is deliberately unquoted because it contains zero, one or two flags.
             # shellcheck disable=SC2086
             result=$(./target/release/chunker gradients --seed 5 --inputs 4 --hidden 5 \
                 --outputs 3 --steps 7 --hidden-activation "$hidden" \

@@ -20,6 +20,10 @@
 //! relies on. In the standard task every sequence starts with an unpredictable a or x, so
 //! every target reaches the top level.
 //!
+//! NOTE: in the continuous variant (NIPS 4, 1991) the strength of the higher level's update
+//! grows with the information of the input; here a level either ticks with its full
+//! learning rate or does not tick, whatever the rule that decided it.
+//!
 //! Dimensions: S symbols; a level's net has S (+1 target unit when `target_input`) (+ the
 //! time code's width above level 1) inputs and S (+1 when the stream has targets) outputs.
 

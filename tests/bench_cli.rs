@@ -56,7 +56,8 @@ fn bench_quick_json_shape() {
             "flops_per_step",
         ] {
             let v = row[key].as_f64().unwrap_or(f64::NAN);
-            assert!(v.is_finite() && v > 0.0, "{key} = {v} in {row}");
+            assert!(v.is_finite(), "{key} = {v} is not finite in {row}");
+            assert!(v > 0.0, "{key} = {v} is not positive in {row}");
         }
         let (low, mid, high) = (
             row["steps_per_second_min"].as_f64().unwrap_or(f64::NAN),

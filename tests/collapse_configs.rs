@@ -72,3 +72,36 @@ fn zero_learning_rate_is_rejected() {
         matches!(&error, Error::InvalidValue { name, .. } if name == "automatizer.learning_rate")
     );
 }
+
+fn system_of(name: &str) -> chunker::collapse::SystemConfig {
+    let path = experiment_path(name);
+    let text = std::fs::read_to_string(&path).expect("readable");
+    parse(name, &text, &path).expect("valid").file().system()
+}
+
+/// The best reading departs from the literal one exactly where its `deviation` says.
+#[test]
+fn best_reading_differs_only_as_stated() {
+    let mut expected = chunker::collapse::SystemConfig::default();
+    expected.automatizer.output_feedback = true;
+    expected.chunker.output_feedback = true;
+    expected.collapse.imitated_state = chunker::collapse::config::ImitatedState::TargetUnit;
+    assert_eq!(system_of("chunker_20step_best"), expected);
+    assert_eq!(system_of("chunker_20step_100runs"), expected);
+    let hundred = load(&experiment_path("chunker_20step_100runs")).expect("loads");
+    assert_eq!(hundred.default_runs(), 100);
+}
+
+#[test]
+fn ablations_change_one_setting_of_the_best_reading() {
+    let best = system_of("chunker_20step_best");
+    let mut no_term3 = best.clone();
+    no_term3.collapse.weight_chunker_state = 0.0;
+    assert_eq!(system_of("chunker_20step_no_term3"), no_term3);
+    let mut soft = best.clone();
+    soft.collapse.temperature = 4.0;
+    assert_eq!(system_of("chunker_20step_soft_targets"), soft);
+    let mut forgetting = best;
+    forgetting.collapse.own_terms_off_from = 1000;
+    assert_eq!(system_of("chunker_20step_forgetting"), forgetting);
+}

@@ -34,7 +34,7 @@ pub struct CompressArgs {
     /// Initial weights are uniform in [-R, R].
     #[arg(long, default_value_t = CodecConfig::default().init_range)]
     pub init_range: f64,
-    /// What levels above level 1 receive about time with each input: none, binary
+    /// Time code that levels above level 1 receive with each input: none, binary
     /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
     #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
     pub time_code: String,

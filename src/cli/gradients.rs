@@ -1,6 +1,6 @@
 //! `chunker gradients`: prints one small random net, a random sequence, its loss and its
-//! gradients by full BPTT and by RTRL as JSON, so that the gradients of the nets used for
-//! Schmidhuber's 1991-93 experiments can be cross-checked in any other framework.
+//! gradients by full BPTT and by RTRL as JSON. Any other framework can then cross-check
+//! the gradients of the nets used for Schmidhuber's 1991-93 experiments.
 //!
 //! The net and its equations are those of `net`: h_0 = 0, y_0 = 0, the loss summed over the
 //! steps and units that have a target. The RTRL gradient is the sum of its per-step online
@@ -33,16 +33,16 @@ pub struct GradientsArgs {
     /// Seed of the generator that draws the weights, the inputs and the targets.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Number of input units; each step's input is a one-hot symbol.
+    /// Number of input units, 1 to 64; each step's input is a one-hot symbol.
     #[arg(long, default_value_t = 3)]
     pub inputs: usize,
-    /// Number of hidden units.
+    /// Number of hidden units, 1 to 64.
     #[arg(long, default_value_t = 3)]
     pub hidden: usize,
-    /// Number of output units.
+    /// Number of output units, 1 to 64 (at least 2 with softmax).
     #[arg(long, default_value_t = 2)]
     pub outputs: usize,
-    /// Number of time steps in the sequence.
+    /// Number of time steps in the sequence, 1 to 10000.
     #[arg(long, default_value_t = 4)]
     pub steps: usize,
     /// Activation of the hidden units.
@@ -175,12 +175,12 @@ pub fn to_json(report: &GradientsReport) -> String {
     .join(",\n")
 }
 
-/// A vector on one line; serde_json writes each f64 in its shortest exact form.
+/// Formats a vector on one line; serde_json writes each f64 in its shortest exact form.
 fn vector_to_json(v: &[f64]) -> String {
     serde_json::to_string(v).expect("a vector of numbers serialises")
 }
 
-/// An array of rows, one row per line, indented `indent` levels.
+/// Formats an array of rows, one row per line, indented `indent` levels.
 fn matrix_to_json(m: &[Vec<f64>], indent: usize) -> String {
     let pad = "  ".repeat(indent + 1);
     let rows: Vec<String> = m
@@ -235,9 +235,9 @@ pub fn report(args: &GradientsArgs) -> Result<GradientsReport> {
 /// Draws one-hot inputs, targets and a mask with at least one zero when the sequence has
 /// more than one target slot (for softmax, more than one step).
 ///
-/// Logistic outputs get targets in [0, 1) masked unit by unit; softmax outputs get one-hot
-/// targets masked step by step (a step's mask is all ones or all zeros), and the last step
-/// always counts. Shapes: T x I, T x O, T x O.
+/// Logistic outputs get targets in [0, 1) masked unit by unit. Softmax outputs get one-hot
+/// targets masked step by step, so a step's mask is all ones or all zeros, and the last
+/// step always counts. Shapes: T x I, T x O, T x O.
 fn random_sequence<R: Rng>(
     shape: &NetShape,
     steps: usize,

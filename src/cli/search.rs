@@ -186,10 +186,7 @@ pub fn execute(args: SearchArgs) -> Result<()> {
     std::thread::scope(|scope| {
         for _ in 0..args.threads.min(pending.len()) {
             scope.spawn(|| {
-                loop {
-                    let Some(&job) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                        break;
-                    };
+                while let Some(&job) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let (r, i) = (job / runs, job % runs);
                     let seed = args.seed.wrapping_add(i as u64);
                     let e = &chosen[r];

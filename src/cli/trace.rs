@@ -1,6 +1,7 @@
-//! `chunker trace`: shows which inputs of the standard task each level of a predictor
-//! stack received and found unexpected (history compression, Schmidhuber 1992), for a
-//! saved model or after a short training run; also writes the standard stream as a file.
+//! `chunker trace`: shows which inputs of the standard task each level of the predictor
+//! hierarchy received and found unexpected (history compression, Schmidhuber 1992). It
+//! traces a saved model or trains one first, and it also writes the standard stream as a
+//! file.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -58,8 +59,9 @@ pub struct TraceArgs {
     /// Steps of fresh stream to show [default: 3 sequences].
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Seed of the stream shown, independent of the training stream.
-    #[arg(long, default_value_t = 7)]
+    /// Seed of the stream shown. It draws from a generator stream of its own, so the
+    /// same value as --seed still gives steps the training did not see.
+    #[arg(long, default_value_t = 1)]
     pub trace_seed: u64,
     /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
     #[arg(long, value_name = "STEM")]
@@ -114,8 +116,8 @@ pub fn run(args: TraceArgs) -> Result<()> {
     Ok(())
 }
 
-/// The hierarchy to trace, fed by the standard stream, and one line saying where it came
-/// from.
+/// Loads or trains the hierarchy to trace, and returns it with one line saying where it
+/// came from.
 fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
     if let Some(path) = &args.model {
         let (feed, metadata) = load_standard(path)?;

@@ -77,14 +77,14 @@ pub struct CodecConfig {
 
 impl Default for CodecConfig {
     /// The defaults measured in notes/codec.md: two levels of 32 tanh units, truncated
-    /// BPTT over 4 steps, learning rate 0.05, weights in [-0.1, 0.1], and a decaying time
+    /// BPTT over 4 steps, learning rate 0.03, weights in [-0.1, 0.1], and a decaying time
     /// code with factor 0.9 per step.
     fn default() -> Self {
         Self {
             levels: 2,
             hidden: 32,
             horizon: 4,
-            learning_rate: 0.05,
+            learning_rate: 0.03,
             init_range: 0.1,
             time_code: TimeCode::Decaying { decay: 0.9 },
             seed: 1,
@@ -118,7 +118,7 @@ pub struct CurvePoint {
     pub top_unexpected: u64,
 }
 
-/// What a compression or decompression measured.
+/// The measurements of one compression or decompression.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodecReport {
     pub config: CodecConfig,

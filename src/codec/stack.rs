@@ -10,11 +10,11 @@
 //! rule, ties to the lowest index). The first input a level receives is always unexpected,
 //! like the unpredictable first step of a sequence in the papers.
 //!
-//! Two readings differ from the 1991 procedure, and both are options or documented:
-//! all levels learn at the same time instead of freezing level s when level s + 1 is
-//! created (an online compressor has no separate training phase), and level s + 1's most
-//! probable symbol is taken among the symbols the levels below did not predict, because
-//! level s + 1 only ever receives such symbols.
+//! Two readings differ from the 1991 procedure, and notes/codec.md lists both. All levels
+//! learn at the same time instead of freezing level s when level s + 1 is created, because
+//! an online compressor has no separate training phase. Level s + 1's most probable symbol
+//! is taken among the symbols the levels below did not predict, because level s + 1 only
+//! ever receives such symbols.
 //!
 //! Dimensions: n symbols in the alphabet, H hidden units per level, I = n + time-code units.
 
@@ -35,7 +35,7 @@ use crate::net::{
 pub const MAX_LEVELS: usize = 8;
 /// Most hidden units per level the file formats accept.
 pub const MAX_HIDDEN: usize = 1024;
-/// Longest truncated-BPTT horizon the file formats accept.
+/// Maximum truncated-BPTT horizon the file formats accept.
 pub const MAX_HORIZON: usize = 256;
 /// Largest alphabet: one symbol per byte value.
 pub const MAX_ALPHABET: usize = 256;
@@ -60,7 +60,7 @@ pub struct StackConfig {
     pub learning_rate: f64,
     /// Initial weights are drawn uniformly from [-init_range, init_range].
     pub init_range: f64,
-    /// What levels above level 1 receive about time with each input.
+    /// The time code that levels above level 1 receive with each input.
     pub time_code: TimeCode,
     /// Seed of the weight initialisation.
     pub seed: u64,
@@ -163,7 +163,7 @@ struct Level {
     trust: f64,
 }
 
-/// What the stack predicts for the next input.
+/// The stack's prediction of the next input.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
     /// The coding distribution over the alphabet (n values summing to 1): the probability
@@ -174,7 +174,7 @@ pub struct Prediction {
     pub expected: Vec<Option<usize>>,
 }
 
-/// What happened at one step: which levels received the input and which found it
+/// The outcome of one step: which levels received the input and which found it
 /// unexpected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepOutcome {
@@ -429,7 +429,8 @@ impl PredictorStack {
         }
     }
 
-    /// One tick of level `index` on `symbol`: loss of its latest output, learn, advance.
+    /// Ticks level `index` on `symbol`: the loss of its latest output, learning, then the
+    /// forward step.
     fn tick_level(&mut self, index: usize, symbol: usize) -> Result<()> {
         let n = self.config.alphabet;
         let step = self.step;
@@ -458,11 +459,11 @@ impl PredictorStack {
                 &level.window_symbols,
                 n,
             );
-            if let Some((name, row, column)) = level.net.params.first_non_finite() {
+            if let Some(name) = non_finite_update(&level.net, &level.window_symbols, n) {
                 return Err(diverged(
                     index,
                     step,
-                    format!("weight {name}[{row}, {column}] is not finite"),
+                    format!("a weight of {name} is not finite"),
                 ));
             }
         }
@@ -550,6 +551,51 @@ fn descend(
         params.w_hy.scaled_add(scale, &gradient.w_hy);
         params.w_yy.scaled_add(scale, &gradient.w_yy);
     }
+}
+
+/// Finds the first tensor that [`descend`] updated to a non-finite value. Only the updated
+/// parts are scanned, because a full scan of the 256-column tensors at every step would
+/// cost more than the training itself.
+fn non_finite_update(
+    net: &Net,
+    window_symbols: &VecDeque<usize>,
+    first_time_column: usize,
+) -> Option<&'static str> {
+    let params = &net.params;
+    if !all_finite(params.w_hh.iter()) {
+        return Some("w_hh");
+    }
+    if !all_finite(params.b_h.iter()) {
+        return Some("b_h");
+    }
+    if !all_finite(params.w_yh.iter()) {
+        return Some("w_yh");
+    }
+    if !all_finite(params.b_y.iter()) {
+        return Some("b_y");
+    }
+    let columns = window_symbols
+        .iter()
+        .copied()
+        .chain(first_time_column..net.shape.inputs);
+    for column in columns {
+        if !all_finite(params.w_hx.column(column).iter()) {
+            return Some("w_hx");
+        }
+        if net.shape.direct && !all_finite(params.w_yx.column(column).iter()) {
+            return Some("w_yx");
+        }
+    }
+    if net.shape.output_feedback
+        && !(all_finite(params.w_hy.iter()) && all_finite(params.w_yy.iter()))
+    {
+        return Some("w_hy or w_yy");
+    }
+    None
+}
+
+fn all_finite<'a>(values: impl IntoIterator<Item = &'a f64>) -> bool {
+    values.into_iter().all(|v| v.is_finite())
 }
 
 /// The most probable candidate symbol, ties to the lowest index.

@@ -63,7 +63,7 @@ pub struct StandardFeed {
     pending_target: Option<f64>,
 }
 
-/// What one step did to each level.
+/// The effect of one step on each level.
 struct StepRecord {
     ticked: Vec<bool>,
     unexpected: Vec<bool>,

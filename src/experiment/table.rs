@@ -31,7 +31,18 @@ pub struct ResultRow {
     /// Solved and total runs per value of the summary's `algorithm` column, in order of
     /// first appearance; empty when the summary has no such column.
     pub by_algorithm: Vec<(String, usize, usize)>,
+    /// Counts of the summary's other yes/no outcomes ([`EXTRA_OUTCOMES`]) that it has, as
+    /// (description, count of true).
+    pub extra_outcomes: Vec<(String, usize)>,
 }
+
+/// Yes/no summary columns that the "runs solved" cell also counts when present: the
+/// conventional net run beside a model on the same stream, and the automatizer confirmed
+/// alone with learning and the chunker switched off.
+pub const EXTRA_OUTCOMES: [(&str, &str); 2] = [
+    ("conventional_solved", "conventional net"),
+    ("frozen_confirmed", "confirmed by a frozen automatizer"),
+];
 
 /// The summary column whose values split the "runs solved" cell, when present.
 pub const GROUP_COLUMN: &str = "algorithm";
@@ -70,6 +81,13 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
         Ok(_) => count_by_group(&summary.texts(GROUP_COLUMN)?, &solved),
         Err(_) => Vec::new(),
     };
+    let mut extra_outcomes = Vec::new();
+    for (column, description) in EXTRA_OUTCOMES {
+        if summary.column(column).is_ok() {
+            let count = summary.bools(column)?.iter().filter(|&&b| b).count();
+            extra_outcomes.push((description.to_string(), count));
+        }
+    }
     let text = |key: &str| {
         side.get(key)
             .and_then(|v| v.as_str())
@@ -89,6 +107,7 @@ fn read_row(folder: &Path) -> Result<ResultRow> {
             .and_then(toml::Value::as_integer)
             .unwrap_or(0),
         by_algorithm,
+        extra_outcomes,
     })
 }
 
@@ -124,6 +143,9 @@ pub fn markdown(rows: &[ResultRow]) -> String {
                 .map(|(name, solved, total)| format!("{name} {solved} of {total}"))
                 .collect();
             solved.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        for (description, count) in &row.extra_outcomes {
+            solved.push_str(&format!("; {description}: {count} of {}", row.runs));
         }
         if row.diverged > 0 {
             solved.push_str(&format!(", {} diverged", row.diverged));

@@ -266,6 +266,9 @@ fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
         y_log: true,
         series,
         markers,
+        // Room below the data for the legend: every count here is above 100 sequences.
+        x_range: Some((1.0, 5000.0)),
+        y_range: Some((1.0, 100_000.0)),
         legend: LegendPosition::LowerLeft,
         ..Figure::default()
     };

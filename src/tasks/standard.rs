@@ -102,7 +102,7 @@ impl<R: Rng> Iterator for StandardStream<R> {
         } else {
             position + 1
         };
-        let target = (position == self.task.lag).then(|| if self.first == A { 1.0 } else { 0.0 });
+        let target = (position == self.task.lag).then_some(if self.first == A { 1.0 } else { 0.0 });
         self.position = (position + 1) % self.task.sequence_length();
         Some(Step {
             symbol,
