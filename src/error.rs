@@ -20,8 +20,9 @@ pub enum Error {
     #[error("malformed {path}: {message}")]
     Malformed { path: PathBuf, message: String },
 
-    /// A file or folder that cannot be read or written. Exit code 1.
-    #[error("cannot {action} {path}: {source}")]
+    /// A file or folder that cannot be read or written. Exit code 2 for a wrong path (a
+    /// missing input, a folder where a file belongs), 1 otherwise.
+    #[error("cannot {action} {path}: {source}{hint}", hint = io_hint(.source))]
     Io {
         /// What was attempted: "read", "write", "create folder", "rename to".
         action: &'static str,
@@ -52,6 +53,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::InvalidValue { .. } | Self::Malformed { .. } => 2,
+            Self::Io { action, source, .. } if is_bad_path(action, source) => 2,
             Self::Io { .. } | Self::Diverged { .. } | Self::RunsFailed { .. } => 1,
         }
     }
@@ -76,6 +78,32 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// Whether a failed file operation means the user named a wrong path: a missing input, or
+/// a folder where a file belongs (or the reverse).
+fn is_bad_path(action: &str, error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => action == "read",
+        ErrorKind::IsADirectory | ErrorKind::NotADirectory => true,
+        _ => false,
+    }
+}
+
+/// The fix to suggest for an I/O error, starting with "; ", or nothing.
+fn io_hint(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "; check the path",
+        ErrorKind::IsADirectory => "; give a file path, not a folder",
+        ErrorKind::NotADirectory => "; a part of the path is a file, not a folder",
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            "; choose a writable location"
+        }
+        ErrorKind::StorageFull => "; free some space or choose another location",
+        _ => "",
     }
 }
 

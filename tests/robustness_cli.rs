@@ -296,7 +296,7 @@ fn huge_config_run_count_is_rejected() {
 fn unreadable_config_names_path() {
     let scratch = Scratch::new("cli-config-files");
     let output = run(&scratch.path, &["run", "missing.toml"]);
-    assert_fails(&output, 1, &["cannot read missing.toml"]);
+    assert_fails(&output, 2, &["cannot read missing.toml", "check the path"]);
     scratch.write("binary.toml", [0xff, 0xfe, 0x00, 0x80]);
     let output = run(&scratch.path, &["run", "binary.toml"]);
     assert_fails(&output, 2, &["malformed binary.toml: not UTF-8 text"]);
