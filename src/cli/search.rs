@@ -128,6 +128,14 @@ pub fn execute(args: SearchArgs) -> Result<()> {
             "expected an integer >= 1",
         ));
     }
+    // Every run's outcome is held in memory until the tables are written.
+    if args.runs > 10_000 {
+        return Err(Error::invalid(
+            "--runs",
+            args.runs,
+            "expected at most 10000 runs per reading; fix: pass a smaller --runs",
+        ));
+    }
     if args.sequences == 0 {
         return Err(Error::invalid(
             "--sequences",
