@@ -34,7 +34,7 @@ pub enum CollapseTask {
     Task2a(Task2a),
 }
 
-/// One step of a task, as the two-net system sees it.
+/// One step of a task, in the form the two-net system reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TaskStep {
     pub symbol: usize,
@@ -65,7 +65,7 @@ impl CollapseTask {
         }
     }
 
-    /// The symbols a sequence can begin with; their units are exempt from the success test
+    /// Returns the symbols a sequence can begin with; their units are exempt from the success test
     /// at the step before a sequence begins.
     pub fn first_symbols(&self) -> [usize; 2] {
         match self {
@@ -74,7 +74,7 @@ impl CollapseTask {
         }
     }
 
-    /// An endless stream drawn from `rng`.
+    /// Returns an endless stream drawn from `rng`.
     pub fn stream(&self, rng: rand_chacha::ChaCha8Rng) -> Box<dyn Iterator<Item = TaskStep>> {
         match *self {
             Self::Standard(t) => Box::new(t.stream(rng).map(|s| TaskStep {
@@ -171,7 +171,7 @@ pub struct CurvePoint {
     pub passed_fraction: f64,
 }
 
-/// What one run found.
+/// The outcome of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunOutcome {
     pub solved: bool,
@@ -463,7 +463,7 @@ pub fn run_one(
     unreachable!("task streams are endless")
 }
 
-/// The curve as CSV rows in the order of [`CURVE_COLUMNS`].
+/// Converts the curve into CSV rows in the order of [`CURVE_COLUMNS`].
 pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
     use crate::experiment::Cell;
     curve

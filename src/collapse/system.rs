@@ -43,7 +43,7 @@ pub fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// What [`TwoNetSystem::judge`] found about A's latest prediction.
+/// The verdict of [`TwoNetSystem::judge`] on A's latest prediction.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Judgement {
     /// False at the first step, which has no earlier prediction.
@@ -133,13 +133,13 @@ impl TwoNetSystem {
         self.own_terms_on = on;
     }
 
-    /// The imitated part of C's current state: what A's output at the latest step is
+    /// Returns the imitated part of C's current state: what A's output at the latest step is
     /// trained toward when the next input arrives (K).
     pub fn imitation_target(&self) -> ArrayView1<'_, f64> {
         self.imitation.view()
     }
 
-    /// The term-(3) target applied at the latest [`judge`](Self::judge), if any.
+    /// Returns the term-(3) target applied at the latest [`judge`](Self::judge), if any.
     pub fn last_imitation_target(&self) -> Option<ArrayView1<'_, f64>> {
         self.last_imitation_target.as_ref().map(|t| t.view())
     }
@@ -156,7 +156,7 @@ impl TwoNetSystem {
 
     /// Judges A's latest output against the input `x` (P) that just arrived and trains A.
     ///
-    /// `target_given` says whether `x` carries a target; `exempt` lists the symbol units
+    /// `target_given` tells whether `x` carries a target; `exempt` lists the symbol units
     /// left out of the success test (the unpredictable first symbols of a sequence);
     /// `bound` is the success test's bound on every absolute error.
     pub fn judge(

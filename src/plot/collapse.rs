@@ -70,7 +70,7 @@ fn folder_name(dir: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The mean of `column` over runs at each curve point, as (sequences, mean) pairs.
+/// Averages `column` over runs at each curve point, as (sequences, mean) pairs.
 fn mean_curve(curves: &Table, column: &str) -> Result<Vec<(f64, f64)>> {
     let sequences = curves.floats("sequences")?;
     let values = curves.floats(column)?;
@@ -88,7 +88,7 @@ fn mean_curve(curves: &Table, column: &str) -> Result<Vec<(f64, f64)>> {
         .collect())
 }
 
-/// One series per run of `column`, unlabelled, for thin background lines.
+/// Splits `column` into one unlabelled series per run, for thin background lines.
 fn run_curves(curves: &Table, column: &str) -> Result<Vec<Series>> {
     let runs = curves.integers("run")?;
     let sequences = curves.floats("sequences")?;
