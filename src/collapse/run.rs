@@ -164,6 +164,8 @@ pub struct CurvePoint {
     pub target_error: f64,
     /// Mean absolute error of A's imitating units (NaN when term (3) was not applied).
     pub imitation_error: f64,
+    /// Mean absolute error of A's unit imitating C's target unit (NaN when not imitated).
+    pub imitation_target_error: f64,
     /// Mean absolute error of C's target unit at its ticks on inputs with a target (NaN
     /// without such ticks).
     pub chunker_target_error: f64,
@@ -272,6 +274,8 @@ struct CurveSums {
     target_error: f64,
     imitations: u64,
     imitation_error: f64,
+    imitation_targets: u64,
+    imitation_target_error: f64,
     chunker_targets: u64,
     chunker_target_error: f64,
     passed: u64,
@@ -286,6 +290,7 @@ impl CurveSums {
             symbol_error: mean(self.symbol_error, self.steps),
             target_error: mean(self.target_error, self.targets),
             imitation_error: mean(self.imitation_error, self.imitations),
+            imitation_target_error: mean(self.imitation_target_error, self.imitation_targets),
             chunker_target_error: mean(self.chunker_target_error, self.chunker_targets),
             passed_fraction: mean(self.passed as f64, self.sequences),
         }
@@ -363,6 +368,10 @@ pub fn run_one(
             if let Some(e) = judgement.imitation_error {
                 sums.imitations += 1;
                 sums.imitation_error += e;
+            }
+            if let Some(e) = judgement.imitation_target_error {
+                sums.imitation_targets += 1;
+                sums.imitation_target_error += e;
             }
         }
 
@@ -475,6 +484,7 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
                 Cell::Float(p.symbol_error),
                 Cell::Float(p.target_error),
                 Cell::Float(p.imitation_error),
+                Cell::Float(p.imitation_target_error),
                 Cell::Float(p.chunker_target_error),
                 Cell::Float(p.passed_fraction),
             ]
@@ -483,12 +493,13 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
 }
 
 /// Column names of the learning curve, with units.
-pub const CURVE_COLUMNS: [&str; 7] = [
+pub const CURVE_COLUMNS: [&str; 8] = [
     "sequences",
     "chunker_ticks_per_sequence",
     "symbol_error_max_abs",
     "target_error_abs",
     "imitation_error_mean_abs",
+    "imitation_target_error_abs",
     "chunker_target_error_abs",
     "passed_fraction",
 ];

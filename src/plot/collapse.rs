@@ -156,6 +156,10 @@ fn draw_errors(name: &str, curves: &Table, out: &Path) -> Result<PathBuf> {
             "A: imitation error of C's state (mean |error|)",
             mean_curve(curves, "imitation_error_mean_abs")?,
         ),
+        Series::line(
+            "A: imitation error of C's target unit",
+            mean_curve(curves, "imitation_target_error_abs")?,
+        ),
     ];
     let chart = Figure {
         title: format!("{name}: errors of the automatizer and the chunker"),
