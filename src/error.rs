@@ -20,8 +20,8 @@ pub enum Error {
     #[error("malformed {path}: {message}")]
     Malformed { path: PathBuf, message: String },
 
-    /// A file or folder that cannot be read or written. Exit code 2 for a wrong path (a
-    /// missing input, a folder where a file belongs), 1 otherwise.
+    /// A file or folder that cannot be read or written. Exit code 2 for a wrong input path
+    /// (missing, or a folder), 1 otherwise.
     #[error("cannot {action} {path}: {source}{hint}", hint = io_hint(.source))]
     Io {
         /// What was attempted: "read", "write", "create folder", "rename to".
@@ -81,15 +81,15 @@ impl Error {
     }
 }
 
-/// Whether a failed file operation means the user named a wrong path: a missing input, or
-/// a folder where a file belongs (or the reverse).
+/// Whether a failed read means the user named a wrong input path: a missing file, or a
+/// folder where a file belongs.
 fn is_bad_path(action: &str, error: &std::io::Error) -> bool {
     use std::io::ErrorKind;
-    match error.kind() {
-        ErrorKind::NotFound => action == "read",
-        ErrorKind::IsADirectory | ErrorKind::NotADirectory => true,
-        _ => false,
-    }
+    action == "read"
+        && matches!(
+            error.kind(),
+            ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory
+        )
 }
 
 /// The fix to suggest for an I/O error, starting with "; ", or nothing.

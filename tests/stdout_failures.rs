@@ -1,5 +1,5 @@
 //! Standard output that goes away: a full device gives an error and exit code 1, a closed
-//! pipe ends the process quietly, and a path that is a folder is rejected as bad input.
+//! pipe ends the process quietly, and an output path that is a folder names the fix.
 
 use std::process::{Command, Stdio};
 
@@ -58,7 +58,7 @@ fn closed_pipe_ends_quietly() {
 }
 
 #[test]
-fn output_path_that_is_a_folder_is_bad_input() {
+fn output_path_that_is_a_folder_names_the_fix() {
     let input = std::env::temp_dir().join(format!("chunker-stdout-test-{}", std::process::id()));
     std::fs::write(&input, b"abc").expect("temp dir is writable");
     let output = chunker()
@@ -72,7 +72,7 @@ fn output_path_that_is_a_folder_is_bad_input() {
         .expect("the binary runs");
     let _ = std::fs::remove_file(&input);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
     assert!(
         stderr.contains("give a file path, not a folder"),
         "stderr: {stderr}"
