@@ -1,5 +1,6 @@
 #!/bin/sh
-# Reruns every cargo-fuzz target for a bounded time, one job each, at low priority.
+# Reruns every cargo-fuzz target for a bounded time, one process each (libFuzzer's
+# default), at low priority.
 #
 # Usage: fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET defaults to 180; the targets default to all four.
@@ -21,6 +22,6 @@ for target in $targets; do
     mkdir -p "corpus/$target"
     echo "fuzzing $target for $seconds s"
     nice -n 10 cargo fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
-        -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -jobs=1 -workers=1 \
+        -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1
 done

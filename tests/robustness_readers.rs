@@ -233,5 +233,5 @@ fn trace_rejects_corrupted_models() {
         assert_fails(&output, 2, &["malformed bad.model"]);
     }
     let output = run(&scratch.path, &["trace", "--model", "missing.model"]);
-    assert_fails(&output, 2, &["cannot read missing.model"]);
+    assert_fails(&output, 2, &["cannot read missing.model", "check the path"]);
 }
