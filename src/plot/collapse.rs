@@ -244,6 +244,9 @@ fn solve_values(summary: &Table, column: &str) -> Result<Vec<f64>> {
         .collect())
 }
 
+/// The x axis of the distribution figure, in training sequences.
+const ECDF_X_RANGE: (f64, f64) = (100.0, 1.0e6);
+
 fn draw_ecdf(root: &Path, out: &Path) -> Result<PathBuf> {
     let mut series = Vec::new();
     let mut notes = Vec::new();
@@ -266,9 +269,16 @@ fn draw_ecdf(root: &Path, out: &Path) -> Result<PathBuf> {
         let summary = read_table(&path)?;
         let values = solve_values(&summary, column)?;
         let solved = values.iter().filter(|v| v.is_finite()).count();
+        // A reading that solved no run has no steps; a flat line at 0 keeps it visible
+        // and in the legend.
+        let points = if solved == 0 {
+            vec![(ECDF_X_RANGE.0, 0.0), (ECDF_X_RANGE.1, 0.0)]
+        } else {
+            ecdf(&values)
+        };
         series.push(Series {
             label: format!("{label} ({solved} of {})", values.len()),
-            points: ecdf(&values),
+            points,
             kind: SeriesKind::Steps,
         });
     }
@@ -297,7 +307,7 @@ fn draw_ecdf(root: &Path, out: &Path) -> Result<PathBuf> {
                 y: 1.0,
             },
         ],
-        x_range: Some((100.0, 1.0e6)),
+        x_range: Some(ECDF_X_RANGE),
         y_range: Some((0.0, 1.05)),
         legend: LegendPosition::UpperLeft,
         ..Figure::default()
