@@ -20,8 +20,9 @@ pub enum Error {
     #[error("malformed {path}: {message}")]
     Malformed { path: PathBuf, message: String },
 
-    /// A file or folder that cannot be read or written. Exit code 1.
-    #[error("cannot {action} {path}: {source}")]
+    /// A file or folder that cannot be read or written. Exit code 2 for a wrong input path
+    /// (missing, or a folder), 1 otherwise.
+    #[error("cannot {action} {path}: {source}{hint}", hint = io_hint(.source))]
     Io {
         /// What was attempted: "read", "write", "create folder", "rename to".
         action: &'static str,
@@ -52,6 +53,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::InvalidValue { .. } | Self::Malformed { .. } => 2,
+            Self::Io { action, source, .. } if is_bad_path(action, source) => 2,
             Self::Io { .. } | Self::Diverged { .. } | Self::RunsFailed { .. } => 1,
         }
     }
@@ -76,6 +78,32 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// Whether a failed read means the user named a wrong input path: a missing file, or a
+/// folder where a file belongs.
+fn is_bad_path(action: &str, error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    action == "read"
+        && matches!(
+            error.kind(),
+            ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory
+        )
+}
+
+/// The fix to suggest for an I/O error, starting with "; ", or nothing.
+fn io_hint(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "; check the path",
+        ErrorKind::IsADirectory => "; give a file path, not a folder",
+        ErrorKind::NotADirectory => "; a part of the path is a file, not a folder",
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            "; choose a writable location"
+        }
+        ErrorKind::StorageFull => "; free some space or choose another location",
+        _ => "",
     }
 }
 

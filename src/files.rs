@@ -19,7 +19,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         return write_in_place(path, bytes);
     }
+    if path.is_dir() {
+        let error = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return Err(Error::io("write", path, error));
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if parent.exists() && !parent.is_dir() {
+            let error = std::io::Error::from(std::io::ErrorKind::NotADirectory);
+            return Err(Error::io("create folder", parent, error));
+        }
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
     }
     let temporary = temporary_path(path);

@@ -192,7 +192,7 @@ fn chunker_gradient() {
     }
 }
 
-/// The standard task's input for step `t` (1-based) of a made-up stream.
+/// Builds the input for step `t` (1-based) of a made-up stream.
 fn input_at(t: usize, layout: &Layout) -> Array1<f64> {
     let mut x = Array1::zeros(layout.prediction_width());
     x[t % layout.symbols] = 1.0;

@@ -79,7 +79,7 @@ fn system_of(name: &str) -> chunker::collapse::SystemConfig {
     parse(name, &text, &path).expect("valid").file().system()
 }
 
-/// The best reading departs from the literal one exactly where its `deviation` says.
+/// The best reading departs from the literal one exactly where its `deviation` states.
 #[test]
 fn best_reading_differs_only_as_stated() {
     let mut expected = chunker::collapse::SystemConfig::default();

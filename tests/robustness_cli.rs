@@ -59,7 +59,7 @@ fn bad_flag_values_exit_2() {
     let scratch = Scratch::new("cli-flags");
     scratch.write("c.toml", conventional_config(1, 10, 1.0));
     scratch.write("in.txt", "abcabcabc");
-    let cases: [(&[&str], &str); 17] = [
+    let cases: [(&[&str], &str); 19] = [
         (
             &["run", "c.toml", "--runs", "0"],
             "invalid --runs = 0: expected an integer >= 1",
@@ -69,6 +69,10 @@ fn bad_flag_values_exit_2() {
             "4294967296 is not in 0..=4294967295",
         ),
         (&["run", "c.toml", "--jobs", "0"], "invalid --jobs = 0"),
+        (
+            &["run", "c.toml", "--runs", "4294967295"],
+            "invalid --runs = 4294967295: expected at most 100000 runs",
+        ),
         (
             &["run", "c.toml", "--shard", "3/2"],
             "invalid --shard = 3/2: expected I/N",
@@ -87,6 +91,10 @@ fn bad_flag_values_exit_2() {
         ),
         (&["reproduce", "--quick", "--full"], "cannot be used with"),
         (&["search", "--runs", "0"], "invalid --runs = 0"),
+        (
+            &["search", "--runs", "4294967295"],
+            "invalid --runs = 4294967295: expected at most 10000",
+        ),
         (
             &["search", "--reading", "nope"],
             "invalid --reading = nope: expected one of",
@@ -273,10 +281,22 @@ fn bad_config_values_exit_2() {
 }
 
 #[test]
+fn huge_config_run_count_is_rejected() {
+    let scratch = Scratch::new("cli-huge-runs");
+    scratch.write("c.toml", conventional_config(u32::MAX, 10, 1.0));
+    let output = run(&scratch.path, &["run", "c.toml", "--quick"]);
+    assert_fails(
+        &output,
+        2,
+        &["invalid runs in the config = 4294967295: expected at most 100000 runs"],
+    );
+}
+
+#[test]
 fn unreadable_config_names_path() {
     let scratch = Scratch::new("cli-config-files");
     let output = run(&scratch.path, &["run", "missing.toml"]);
-    assert_fails(&output, 1, &["cannot read missing.toml"]);
+    assert_fails(&output, 2, &["cannot read missing.toml", "check the path"]);
     scratch.write("binary.toml", [0xff, 0xfe, 0x00, 0x80]);
     let output = run(&scratch.path, &["run", "binary.toml"]);
     assert_fails(&output, 2, &["malformed binary.toml: not UTF-8 text"]);

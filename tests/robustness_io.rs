@@ -58,7 +58,7 @@ fn output_below_regular_file_fails() {
     ];
     for args in cases {
         let output = run(&scratch.path, args);
-        assert_fails(&output, 1, &["file.txt"]);
+        assert_fails(&output, 1, &["file.txt", "a part of the path is a file"]);
     }
     assert_eq!(
         fs::read_to_string(scratch.join("file.txt")).unwrap(),

@@ -131,7 +131,7 @@ fn plot_without_curve_file_names_it() {
     let (scratch, _, _) = recorded("readers-plot-missing");
     fs::remove_file(scratch.join(CURVE)).unwrap();
     let output = run(&scratch.path, &["plot"]);
-    assert_fails(&output, 1, &["cannot read data/c/runs/run-0000.curve.csv"]);
+    assert_fails(&output, 2, &["cannot read data/c/runs/run-0000.curve.csv"]);
 }
 
 #[test]
@@ -233,5 +233,5 @@ fn trace_rejects_corrupted_models() {
         assert_fails(&output, 2, &["malformed bad.model"]);
     }
     let output = run(&scratch.path, &["trace", "--model", "missing.model"]);
-    assert_fails(&output, 1, &["cannot read missing.model"]);
+    assert_fails(&output, 2, &["cannot read missing.model", "check the path"]);
 }

@@ -96,6 +96,25 @@ fn hierarchy_round_trip_keeps_levels_and_weights() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// Files written before the sequence-start flags existed lack both keys and load with
+/// them off.
+#[test]
+fn hierarchy_without_newer_keys_loads() {
+    let spec = standard_hierarchy_spec(3, 1, 2);
+    let feed = train_on_standard(spec, 3, 50, 2).unwrap();
+    let mut model = to_saved_model(&feed, 50, 2).unwrap();
+    let table = model
+        .metadata
+        .get_mut("spec")
+        .and_then(toml::Value::as_table_mut)
+        .expect("a saved hierarchy has a spec table");
+    table.remove("sequence_starts_unexpected");
+    table.remove("reset_at_sequence_start");
+    let (hierarchy, _) = hierarchy_from_model(model, Path::new("model.bin")).unwrap();
+    assert!(!hierarchy.spec().sequence_starts_unexpected);
+    assert!(!hierarchy.spec().reset_at_sequence_start);
+}
+
 #[test]
 fn hierarchy_loader_rejects_other_kinds() {
     let result = hierarchy_from_model(two_net_model(), Path::new("model.bin"));

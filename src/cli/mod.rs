@@ -13,6 +13,7 @@ pub mod progress;
 pub mod reproduce;
 pub mod run;
 pub mod search;
+mod stdout;
 pub mod compress;
 pub mod decompress;
 pub mod trace;
@@ -50,14 +51,21 @@ pub enum Command {
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main_entry() -> i32 {
+    stdout::restore_default_sigpipe();
+    stdout::exit_cleanly_when_stdout_fails();
     let cli = parse_arguments();
     match execute(cli) {
         Ok(()) => 0,
         Err(error) => {
-            eprintln!("error: {error}");
+            let message = error.to_string();
+            eprintln!("error: {message}");
             let mut source = std::error::Error::source(&error);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                // Io errors already end with their cause; print only what is new.
+                let cause_text = cause.to_string();
+                if !message.contains(&cause_text) {
+                    eprintln!("  caused by: {cause_text}");
+                }
                 source = cause.source();
             }
             error.exit_code()

@@ -37,6 +37,22 @@ pub struct ReproduceArgs {
 
 /// Runs, plots and tabulates every experiment.
 ///
+/// Checks that `notes` can receive the results table: a file or a new name in a folder.
+///
+/// # Errors
+/// [`Error::Io`] naming the path when it is a folder or lies under a file.
+fn check_notes_target(notes: &Path) -> Result<()> {
+    use std::io::{Error as IoError, ErrorKind};
+    if notes.is_dir() {
+        return Err(crate::Error::io("write", notes, IoError::from(ErrorKind::IsADirectory)));
+    }
+    let parent = notes.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|p| p.exists() && !p.is_dir()) {
+        return Err(crate::Error::io("write", parent, IoError::from(ErrorKind::NotADirectory)));
+    }
+    Ok(())
+}
+
 /// A diverged run is reported and the other runs and experiments continue.
 ///
 /// # Errors
@@ -44,9 +60,15 @@ pub struct ReproduceArgs {
 pub fn execute(args: &ReproduceArgs) -> Result<()> {
     let started = Instant::now();
     let configs = config_files(&args.experiments)?;
+    // Every config and the notes path are checked before the first run, so that a typo
+    // in the last config or a wrong --notes does not surface after minutes of work.
+    let experiments = configs
+        .iter()
+        .map(|config| registry::load(config))
+        .collect::<Result<Vec<_>>>()?;
+    check_notes_target(&args.notes)?;
     let mut diverged = 0;
-    for config in &configs {
-        let experiment = registry::load(config)?;
+    for experiment in experiments {
         let options = args.execution.options(args.data.clone(), None, None);
         let (_, outcome) = run_and_report(experiment.as_ref(), &options)?;
         diverged += outcome.diverged.len();

@@ -48,7 +48,7 @@ pub struct SearchArgs {
     /// List the readings and exit.
     #[arg(long)]
     pub list: bool,
-    /// Print the multiply-adds per step of the literal and the fully recurrent reading
+    /// Print the multiply-adds per step of the literal, the fully recurrent and the best reading
     /// beside the conventional net, and exit.
     #[arg(long)]
     pub cost: bool,
@@ -126,6 +126,14 @@ pub fn execute(args: SearchArgs) -> Result<()> {
             "--runs",
             args.runs,
             "expected an integer >= 1",
+        ));
+    }
+    // Every run's outcome is held in memory until the tables are written.
+    if args.runs > 10_000 {
+        return Err(Error::invalid(
+            "--runs",
+            args.runs,
+            "expected at most 10000 runs per reading; fix: pass a smaller --runs",
         ));
     }
     if args.sequences == 0 {
@@ -486,7 +494,11 @@ fn print_costs() {
         symbols: 22,
         target_unit: true,
     };
-    for name in ["literal", "fully_recurrent"] {
+    for name in [
+        "literal",
+        "fully_recurrent",
+        "fully_recurrent_imitate_target_unit",
+    ] {
         let reading = readings()
             .into_iter()
             .find(|r| r.name == name)

@@ -47,7 +47,7 @@ pub struct TraceArgs {
     /// Seed of the initial weights and the training stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Most levels the hierarchy may grow to (--train).
+    /// Maximum number of levels the hierarchy may grow to (--train).
     #[arg(long, default_value_t = 2)]
     pub max_levels: usize,
     /// Hidden units per level (--train); the 1993 experiment used 1.
@@ -56,7 +56,7 @@ pub struct TraceArgs {
     /// Save the trained hierarchy to this file (--train).
     #[arg(long, value_name = "PATH", requires = "train")]
     pub save_model: Option<PathBuf>,
-    /// Steps of fresh stream to show [default: 3 sequences].
+    /// Steps of fresh stream to show [default: the steps of 3 sequences, 3 (m + 1)].
     #[arg(long)]
     pub steps: Option<usize>,
     /// Seed of the stream shown. It draws from a generator stream of its own, so the
@@ -68,7 +68,78 @@ pub struct TraceArgs {
     pub figure: Option<PathBuf>,
 }
 
+/// Largest lag `--train` accepts: the nets have m + 3 inputs and outputs, so larger lags
+/// would take minutes per sequence, and lags of 2^32 would not fit in memory.
+const MAX_TRAIN_LAG: usize = 10_000;
+/// Largest hidden-unit count per level `--train` accepts.
+const MAX_HIDDEN: usize = 1_024;
+/// Largest number of levels `--train` accepts.
+const MAX_LEVELS: usize = 16;
+/// Largest stream `--write-standard-stream` writes, in symbols (1 GiB).
+const MAX_STREAM_SYMBOLS: u64 = 1 << 30;
+/// Largest number of steps shown.
+const MAX_STEPS: usize = 1_000_000;
+
+/// Checks the flags' ranges before any work starts.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming the flag, its valid range and the fix.
+fn validate(args: &TraceArgs) -> Result<()> {
+    if args.write_standard_stream.is_some() {
+        let symbols = args.sequences.saturating_mul(args.lag as u64 + 1);
+        if args.sequences == 0 || symbols > MAX_STREAM_SYMBOLS {
+            return Err(Error::invalid(
+                "--sequences",
+                args.sequences,
+                format!(
+                    "expected 1 or more, and at most {MAX_STREAM_SYMBOLS} symbols in all (sequences x (lag + 1)); lower --sequences"
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if args.train {
+        if args.lag == 0 || args.lag > MAX_TRAIN_LAG {
+            return Err(Error::invalid(
+                "--lag",
+                args.lag,
+                format!("expected 1 ..= {MAX_TRAIN_LAG}"),
+            ));
+        }
+        if args.hidden == 0 || args.hidden > MAX_HIDDEN {
+            return Err(Error::invalid(
+                "--hidden",
+                args.hidden,
+                format!("expected 1 ..= {MAX_HIDDEN} hidden units per level"),
+            ));
+        }
+        if args.max_levels == 0 || args.max_levels > MAX_LEVELS {
+            return Err(Error::invalid(
+                "--max-levels",
+                args.max_levels,
+                format!("expected 1 ..= {MAX_LEVELS} levels"),
+            ));
+        }
+        if args.sequences == 0 {
+            return Err(Error::invalid(
+                "--sequences",
+                0,
+                "expected 1 or more training sequences",
+            ));
+        }
+    }
+    if let Some(steps) = args.steps.filter(|&s| s == 0 || s > MAX_STEPS) {
+        return Err(Error::invalid(
+            "--steps",
+            steps,
+            format!("expected 1 ..= {MAX_STEPS} steps"),
+        ));
+    }
+    Ok(())
+}
+
 pub fn run(args: TraceArgs) -> Result<()> {
+    validate(&args)?;
     if let Some(path) = &args.write_standard_stream {
         let bytes = standard_stream_bytes(args.lag, args.sequences, args.seed)?;
         files::write_atomic(path, &bytes)?;

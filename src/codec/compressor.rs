@@ -10,6 +10,10 @@
 //! work runs on one thread in a fixed order, so a file decodes on any run of the same
 //! build on the same platform.
 //!
+//! NOTE: a build whose net arithmetic differs (another platform's `exp`, a changed kernel
+//! in `net`) predicts slightly different probabilities and cannot decode the file; the
+//! checksum of the original then reports it instead of returning wrong bytes.
+//!
 //! File layout (all integers little-endian), version 1:
 //!
 //! | offset | size | field |
@@ -462,7 +466,8 @@ pub fn decompress(file: &[u8], path: &Path) -> Result<(Vec<u8>, CodecReport)> {
     if computed != parsed.original_crc {
         return Err(malformed(format!(
             "decoded bytes have checksum {computed:#010x}, expected {:#010x}: the payload is \
-             corrupted",
+             corrupted, or the file was written by a chunker build whose float arithmetic \
+             differs (decompress with the build that compressed it)",
             parsed.original_crc
         )));
     }

@@ -63,7 +63,7 @@ pub enum SurpriseRule {
     Argmax,
 }
 
-/// Which part of the chunker's state the automatizer's term (3) imitates.
+/// The part of the chunker's state that the automatizer's term (3) imitates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImitatedState {
@@ -87,7 +87,7 @@ pub enum ImitationSchedule {
     Ticks,
 }
 
-/// What the chunker receives about time with each unexpected input.
+/// The time information the chunker receives with each unexpected input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeCode {
@@ -98,14 +98,14 @@ pub enum TimeCode {
     Decay,
 }
 
-/// How a given target enters the next input of both nets.
+/// The coding of a given target in the next input of both nets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetInput {
     /// The target unit carries the target given at the previous step and 0 elsewhere
     /// ("a given target also becomes part of the next input").
     Pulse,
-    /// The target unit holds the last given target until the next one.
+    /// The target unit keeps the last given target until the next one.
     Held,
 }
 

@@ -37,7 +37,7 @@ impl Learner {
         }
     }
 
-    /// The latest state of the net.
+    /// Returns the latest state of the net.
     pub fn current(&self) -> &State {
         self.inner().current()
     }
@@ -47,7 +47,7 @@ impl Learner {
         self.inner_mut().advance(net, x);
     }
 
-    /// One gradient-descent step on the loss whose output gradient dE/da is `delta`.
+    /// Takes one gradient-descent step on the loss whose output gradient dE/da is `delta`.
     pub fn learn(&mut self, net: &mut Net, delta: ArrayView1<f64>, learning_rate: f64) {
         self.inner_mut().learn(net, delta, learning_rate);
     }

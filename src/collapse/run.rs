@@ -34,7 +34,7 @@ pub enum CollapseTask {
     Task2a(Task2a),
 }
 
-/// One step of a task, as the two-net system sees it.
+/// One step of a task, in the form the two-net system reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TaskStep {
     pub symbol: usize,
@@ -65,7 +65,7 @@ impl CollapseTask {
         }
     }
 
-    /// The symbols a sequence can begin with; their units are exempt from the success test
+    /// Returns the symbols a sequence can begin with; their units are exempt from the success test
     /// at the step before a sequence begins.
     pub fn first_symbols(&self) -> [usize; 2] {
         match self {
@@ -74,7 +74,7 @@ impl CollapseTask {
         }
     }
 
-    /// An endless stream drawn from `rng`.
+    /// Returns an endless stream drawn from `rng`.
     pub fn stream(&self, rng: rand_chacha::ChaCha8Rng) -> Box<dyn Iterator<Item = TaskStep>> {
         match *self {
             Self::Standard(t) => Box::new(t.stream(rng).map(|s| TaskStep {
@@ -164,6 +164,8 @@ pub struct CurvePoint {
     pub target_error: f64,
     /// Mean absolute error of A's imitating units (NaN when term (3) was not applied).
     pub imitation_error: f64,
+    /// Mean absolute error of A's unit imitating C's target unit (NaN when not imitated).
+    pub imitation_target_error: f64,
     /// Mean absolute error of C's target unit at its ticks on inputs with a target (NaN
     /// without such ticks).
     pub chunker_target_error: f64,
@@ -171,7 +173,7 @@ pub struct CurvePoint {
     pub passed_fraction: f64,
 }
 
-/// What one run found.
+/// The outcome of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunOutcome {
     pub solved: bool,
@@ -277,6 +279,8 @@ struct CurveSums {
     target_error: f64,
     imitations: u64,
     imitation_error: f64,
+    imitation_targets: u64,
+    imitation_target_error: f64,
     chunker_targets: u64,
     chunker_target_error: f64,
     passed: u64,
@@ -291,6 +295,7 @@ impl CurveSums {
             symbol_error: mean(self.symbol_error, self.steps),
             target_error: mean(self.target_error, self.targets),
             imitation_error: mean(self.imitation_error, self.imitations),
+            imitation_target_error: mean(self.imitation_target_error, self.imitation_targets),
             chunker_target_error: mean(self.chunker_target_error, self.chunker_targets),
             passed_fraction: mean(self.passed as f64, self.sequences),
         }
@@ -368,6 +373,10 @@ pub fn run_one(
             if let Some(e) = judgement.imitation_error {
                 sums.imitations += 1;
                 sums.imitation_error += e;
+            }
+            if let Some(e) = judgement.imitation_target_error {
+                sums.imitation_targets += 1;
+                sums.imitation_target_error += e;
             }
         }
 
@@ -468,7 +477,7 @@ pub fn run_one(
     unreachable!("task streams are endless")
 }
 
-/// The curve as CSV rows in the order of [`CURVE_COLUMNS`].
+/// Converts the curve into CSV rows in the order of [`CURVE_COLUMNS`].
 pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
     use crate::experiment::Cell;
     curve
@@ -480,6 +489,7 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
                 Cell::Float(p.symbol_error),
                 Cell::Float(p.target_error),
                 Cell::Float(p.imitation_error),
+                Cell::Float(p.imitation_target_error),
                 Cell::Float(p.chunker_target_error),
                 Cell::Float(p.passed_fraction),
             ]
@@ -488,12 +498,13 @@ pub fn curve_rows(curve: &[CurvePoint]) -> Vec<Vec<crate::experiment::Cell>> {
 }
 
 /// Column names of the learning curve, with units.
-pub const CURVE_COLUMNS: [&str; 7] = [
+pub const CURVE_COLUMNS: [&str; 8] = [
     "sequences",
     "chunker_ticks_per_sequence",
     "symbol_error_max_abs",
     "target_error_abs",
     "imitation_error_mean_abs",
+    "imitation_target_error_abs",
     "chunker_target_error_abs",
     "passed_fraction",
 ];

@@ -16,7 +16,7 @@ use super::run::RunOutcome;
 #[derive(Clone, Debug)]
 pub struct Reading {
     pub name: String,
-    /// What differs from the literal reading.
+    /// The change from the literal reading.
     pub change: String,
     pub system: SystemConfig,
 }
@@ -36,7 +36,7 @@ fn fully_recurrent(s: &mut SystemConfig) {
     s.chunker.output_feedback = true;
 }
 
-/// The readings of the search: the literal reading first, then the most informative ones,
+/// Returns the readings of the search: the literal reading first, then the most informative ones,
 /// so that a search cut short has run those.
 pub fn readings() -> Vec<Reading> {
     vec![
@@ -289,7 +289,7 @@ pub struct SearchRow {
     pub diverged: usize,
 }
 
-/// The median of `values` with `None` as +infinity; `None` when it is infinite.
+/// Returns the median of `values` with `None` as +infinity; `None` when it is infinite.
 ///
 /// For an even count it is the lower of the two middle values.
 pub fn median_with_unsolved(values: &[Option<u64>]) -> Option<u64> {

@@ -21,7 +21,7 @@ use super::automatizer::{
     Automatizer, Imitation, Layout, LossTerms, TermWeights, automatizer_loss,
 };
 use super::chunker::{Chunker, TickReport};
-use super::config::{ImitationSchedule, SurpriseRule, SystemConfig};
+use super::config::{ImitatedState, ImitationSchedule, SurpriseRule, SystemConfig};
 use crate::net::{Params, State, argmax};
 
 /// Random streams derived from a run's seed, one per consumer.
@@ -43,7 +43,7 @@ pub fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// What [`TwoNetSystem::judge`] found about A's latest prediction.
+/// The verdict of [`TwoNetSystem::judge`] on A's latest prediction.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Judgement {
     /// False at the first step, which has no earlier prediction.
@@ -56,6 +56,9 @@ pub struct Judgement {
     pub target_error: Option<f64>,
     /// Mean absolute error of A's imitating units, when term (3) was applied.
     pub imitation_error: Option<f64>,
+    /// Absolute error of A's unit that imitates C's target unit, when term (3) was applied
+    /// and the imitated state includes C's target unit.
+    pub imitation_target_error: Option<f64>,
     /// Whether every prediction unit (exempt units left out) was within `bound`.
     pub passed: bool,
     pub loss: LossTerms,
@@ -71,6 +74,8 @@ pub struct TwoNetSystem {
     /// The imitated part of C's current state (K), held between ticks.
     imitation: Array1<f64>,
     imitation_logits: Array1<f64>,
+    /// Position of C's target unit in the imitated vector, if it is imitated.
+    imitated_target_slot: Option<usize>,
     /// Whether C ticked at the latest step (for [`ImitationSchedule::Ticks`]).
     ticked_last_step: bool,
     /// The term-(3) target used at the latest judged step, if term (3) was applied.
@@ -90,6 +95,15 @@ impl TwoNetSystem {
             0
         };
         let a_shape = Automatizer::shape(&layout, imitated, &config.automatizer);
+        let imitated_target_slot = layout
+            .target_index()
+            .filter(|_| config.chunker_enabled)
+            .and_then(|k| match config.collapse.imitated_state {
+                ImitatedState::HiddenAndOutputs => Some(c_shape.hidden + k),
+                ImitatedState::Outputs => Some(k),
+                ImitatedState::TargetUnit => Some(0),
+                ImitatedState::Hidden => None,
+            });
         let a_params = Params::uniform(
             &a_shape,
             config.automatizer.init_range,
@@ -117,6 +131,7 @@ impl TwoNetSystem {
             chunker,
             imitation: Array1::zeros(imitated),
             imitation_logits: Array1::zeros(imitated),
+            imitated_target_slot,
             ticked_last_step: false,
             last_imitation_target: None,
             own_terms_on: true,
@@ -133,13 +148,13 @@ impl TwoNetSystem {
         self.own_terms_on = on;
     }
 
-    /// The imitated part of C's current state: what A's output at the latest step is
+    /// Returns the imitated part of C's current state: what A's output at the latest step is
     /// trained toward when the next input arrives (K).
     pub fn imitation_target(&self) -> ArrayView1<'_, f64> {
         self.imitation.view()
     }
 
-    /// The term-(3) target applied at the latest [`judge`](Self::judge), if any.
+    /// Returns the term-(3) target applied at the latest [`judge`](Self::judge), if any.
     pub fn last_imitation_target(&self) -> Option<ArrayView1<'_, f64>> {
         self.last_imitation_target.as_ref().map(|t| t.view())
     }
@@ -156,7 +171,7 @@ impl TwoNetSystem {
 
     /// Judges A's latest output against the input `x` (P) that just arrived and trains A.
     ///
-    /// `target_given` says whether `x` carries a target; `exempt` lists the symbol units
+    /// `target_given` tells whether `x` carries a target; `exempt` lists the symbol units
     /// left out of the success test (the unpredictable first symbols of a sequence);
     /// `bound` is the success test's bound on every absolute error.
     pub fn judge(
@@ -232,6 +247,10 @@ impl TwoNetSystem {
                 .sum();
             total / self.imitation.len().max(1) as f64
         });
+        let imitation_target_error = self
+            .imitated_target_slot
+            .filter(|_| apply_imitation)
+            .map(|j| (state.y[width + j] - self.imitation[j]).abs());
         let loss = automatizer_loss(
             &layout,
             state,
@@ -254,6 +273,7 @@ impl TwoNetSystem {
             symbol_error,
             target_error,
             imitation_error,
+            imitation_target_error,
             passed,
             loss,
         }

@@ -17,6 +17,10 @@ use crate::error::{Error, Result};
 pub const SEED_DERIVATION: &str = "run i uses output i + 1 of SplitMix64 started at the base seed: \
      z = base + (i + 1) * 0x9E3779B97F4A7C15, then the SplitMix64 finalizer";
 
+/// Most runs one invocation plans: planning looks up every run's records, so a count
+/// near `u32::MAX` would take hours before the first run starts.
+pub const MAX_RUNS: u32 = 100_000;
+
 /// The seed of run `run`: output `run + 1` of a SplitMix64 generator whose state starts at
 /// `base`. Stable across versions and platforms; distinct runs get unrelated seeds.
 pub fn derive_seed(base: u64, run: u32) -> u64 {
@@ -130,6 +134,17 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     let runs = options.runs.unwrap_or_else(|| experiment.default_runs());
     if runs == 0 {
         return Err(Error::invalid("--runs", runs, "expected an integer >= 1"));
+    }
+    if runs > MAX_RUNS {
+        let (name, fix) = match options.runs {
+            Some(_) => ("--runs", "pass a smaller --runs"),
+            None => ("runs in the config", "lower the config's run count or pass --runs"),
+        };
+        return Err(Error::invalid(
+            name,
+            runs,
+            format!("expected at most {MAX_RUNS} runs; fix: {fix}"),
+        ));
     }
     if options.jobs == 0 {
         return Err(Error::invalid(

@@ -9,7 +9,6 @@
 //!   gh_(t-1) = W_hh^T dz_t,  gy_(t-1) = W_yy^T da_t + W_hy^T dz_t
 //! and every weight gradient is the outer product of its receiving delta with its input.
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Zip, s};
 
 use super::activation::OutputActivation;
@@ -144,6 +143,10 @@ pub struct SequenceScratch {
     dz: Array2<f64>,
     /// I x H: W_hx transposed, so that the column picked by a one-hot input is a row.
     w_hx_t: Array2<f64>,
+    /// H x O, H x T and O x T: transposed copies that the matrix products read by rows.
+    w_yh_t: Array2<f64>,
+    dz_t: Array2<f64>,
+    deltas_t: Array2<f64>,
     /// I x H: dE/dW_hx transposed, accumulated one input row at a time.
     grad_hx_t: Array2<f64>,
     /// H: dE/dh_t carried back from step t + 1.
@@ -167,6 +170,9 @@ impl SequenceScratch {
             deltas: Array2::zeros((steps, o)),
             dz: Array2::zeros((steps, h)),
             w_hx_t: Array2::zeros((i, h)),
+            w_yh_t: Array2::zeros((h, o)),
+            dz_t: Array2::zeros((h, steps)),
+            deltas_t: Array2::zeros((o, steps)),
             grad_hx_t: Array2::zeros((i, h)),
             carried: Array1::zeros(h),
             states: Vec::new(),
@@ -259,7 +265,8 @@ fn forward_sequence(
     for mut row in s.logits.rows_mut() {
         row.assign(&p.b_y);
     }
-    general_mat_mul(1.0, &hidden_states, &p.w_yh.t(), 1.0, &mut s.logits);
+    s.w_yh_t.assign(&p.w_yh.t());
+    kernels::mat_mul(hidden_states, s.w_yh_t.view(), &mut s.logits, true);
     if shape.direct {
         for (x, row) in inputs.rows().into_iter().zip(s.logits.rows_mut()) {
             add_sparse_mat_vec(p.w_yx.view(), x, row);
@@ -296,7 +303,7 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
         .expect("bptt_into checked the layout of W_hh");
 
     // W_yh^T da_t for all t at once: (T x O) (O x H).
-    general_mat_mul(1.0, &s.deltas, &p.w_yh, 0.0, &mut s.dz);
+    kernels::mat_mul(s.deltas.view(), p.w_yh.view(), &mut s.dz, false);
 
     s.carried.fill(0.0);
     for t in (0..steps).rev() {
@@ -318,19 +325,20 @@ fn backward_sequence(net: &Net, inputs: ArrayView2<f64>, s: &mut SequenceScratch
 
     let g = &mut s.grad;
     // dE/dW_hh = sum_t dz_t h_(t-1)^T = dz^T (H x T) times hs[0..T] (T x H).
-    general_mat_mul(
-        1.0,
-        &s.dz.t(),
-        &s.hs.slice(s![..steps, ..]),
-        0.0,
+    // The products read their left factors as row-major transposed copies.
+    s.dz_t.assign(&s.dz.t());
+    s.deltas_t.assign(&s.deltas.t());
+    kernels::mat_mul(
+        s.dz_t.view(),
+        s.hs.slice(s![..steps, ..]),
         &mut g.w_hh,
+        false,
     );
-    general_mat_mul(
-        1.0,
-        &s.deltas.t(),
-        &s.hs.slice(s![1.., ..]),
-        0.0,
+    kernels::mat_mul(
+        s.deltas_t.view(),
+        s.hs.slice(s![1.., ..]),
         &mut g.w_yh,
+        false,
     );
     g.b_h.fill(0.0);
     for row in s.dz.rows() {

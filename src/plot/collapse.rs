@@ -70,7 +70,7 @@ fn folder_name(dir: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The mean of `column` over runs at each curve point, as (sequences, mean) pairs.
+/// Averages `column` over runs at each curve point, as (sequences, mean) pairs.
 fn mean_curve(curves: &Table, column: &str) -> Result<Vec<(f64, f64)>> {
     let sequences = curves.floats("sequences")?;
     let values = curves.floats(column)?;
@@ -88,7 +88,7 @@ fn mean_curve(curves: &Table, column: &str) -> Result<Vec<(f64, f64)>> {
         .collect())
 }
 
-/// One series per run of `column`, unlabelled, for thin background lines.
+/// Splits `column` into one unlabelled series per run, for thin background lines.
 fn run_curves(curves: &Table, column: &str) -> Result<Vec<Series>> {
     let runs = curves.integers("run")?;
     let sequences = curves.floats("sequences")?;
@@ -122,7 +122,8 @@ fn draw_ticks(
             "How often the chunker C received an input, per training sequence of the stream, \
              one thin line per run and the mean. C ticks whenever the automatizer A fails to \
              predict an input, so the count falls as A absorbs C; one tick per sequence remains \
-             at the unpredictable first symbol. {solved} of {} runs solved online. Paper: {paper}.",
+             at the unpredictable first symbol. A run stops when a frozen A passes, so late \
+             means cover only the runs still training. {solved} of {} runs solved online. Paper: {paper}.",
             summary.len()
         ),
         x_label: "training sequences".into(),
@@ -155,10 +156,15 @@ fn draw_errors(name: &str, curves: &Table, out: &Path) -> Result<PathBuf> {
             "A: imitation error of C's state (mean |error|)",
             mean_curve(curves, "imitation_error_mean_abs")?,
         ),
+        Series::line(
+            "A: imitation error of C's target unit",
+            mean_curve(curves, "imitation_target_error_abs")?,
+        ),
     ];
     let chart = Figure {
         title: format!("{name}: errors of the automatizer and the chunker"),
-        caption: "Means over runs and over each block of training sequences. When C predicts \
+        caption: "Means over the runs still training and over each block of training \
+                  sequences (a run stops when a frozen A passes). When C predicts \
                   the target but A's target-unit error stays near 0.5, the knowledge did not \
                   move from C into A; when A's target error falls below C's, A has absorbed it."
             .into(),
@@ -320,8 +326,8 @@ fn draw_ablations(root: &Path, out: &Path) -> Result<PathBuf> {
     }
     let chart = Figure {
         title: "20-step experiment: ablations of the collapse".into(),
-        caption: "Means over runs of A's target-unit error and its largest next-symbol error \
-                  during online training, for the best reading and its ablations: without \
+        caption: "Means over the runs still training (a run stops when a frozen A passes) of \
+                  A's target-unit error and its largest next-symbol error during online training, for the best reading and its ablations: without \
                   term (3) (does A still take over?), with soft targets at temperature 4 \
                   (Hinton, Vinyals and Dean 2015) instead of the squared error of 1991, and \
                   with A's own terms (1) and (2) switched off after 1,000 sequences (A forgets)."

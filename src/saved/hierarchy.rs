@@ -147,8 +147,14 @@ fn spec_to_toml(spec: &HierarchySpec) -> Result<toml::Table> {
     table.insert("symbols".into(), integer(spec.symbols));
     table.insert("targets".into(), spec.targets.into());
     table.insert("target_input".into(), spec.target_input.into());
-    table.insert("sequence_starts_unexpected".into(), spec.sequence_starts_unexpected.into());
-    table.insert("reset_at_sequence_start".into(), spec.reset_at_sequence_start.into());
+    table.insert(
+        "sequence_starts_unexpected".into(),
+        spec.sequence_starts_unexpected.into(),
+    );
+    table.insert(
+        "reset_at_sequence_start".into(),
+        spec.reset_at_sequence_start.into(),
+    );
     table.insert(
         "surprise".into(),
         value("surprise", toml::Value::try_from(spec.surprise))?,
@@ -188,6 +194,13 @@ fn spec_from_toml(table: &toml::Table) -> std::result::Result<HierarchySpec, Str
             .as_bool()
             .ok_or(format!("`{key}` must be true or false"))
     };
+    // Keys added after the first saved models default to off, the behaviour before them.
+    let optional_flag = |key: &str| match table.get(key) {
+        None => Ok(false),
+        Some(value) => value
+            .as_bool()
+            .ok_or(format!("`{key}` must be true or false")),
+    };
     let surprise: SurpriseRule = get("surprise")?
         .clone()
         .try_into()
@@ -218,7 +231,7 @@ fn spec_from_toml(table: &toml::Table) -> std::result::Result<HierarchySpec, Str
         levels,
         max_levels: size("max_levels")?,
         plateau,
-        sequence_starts_unexpected: flag("sequence_starts_unexpected")?,
-        reset_at_sequence_start: flag("reset_at_sequence_start")?,
+        sequence_starts_unexpected: optional_flag("sequence_starts_unexpected")?,
+        reset_at_sequence_start: optional_flag("reset_at_sequence_start")?,
     })
 }
