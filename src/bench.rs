@@ -138,7 +138,23 @@ pub enum Workload {
     },
     /// RTRL with an update at every step.
     Rtrl { alphabet: usize, hidden: usize },
+    /// The 20-step experiment's nets on the standard task with m = 20, trained online by
+    /// truncated BPTT (3 steps) at every step: one of the search's readings, e.g. the
+    /// two-net system `literal` or the conventional net `conventional` (the automatizer
+    /// alone, without the chunker).
+    TwentyStep { reading: &'static str },
 }
+
+/// The readings the benchmark times on the 20-step task: the two-net system as published,
+/// the best reading, and the conventional net (the automatizer alone).
+pub const TWENTY_STEP_READINGS: [&str; 3] = [
+    "literal",
+    "fully_recurrent_imitate_target_unit",
+    "conventional",
+];
+
+/// Training sequences of the 20-step task per timed call.
+const TWENTY_STEP_SEQUENCES_PER_CALL: u64 = 200;
 
 impl Workload {
     /// The algorithm's name as printed: "bptt" or "rtrl".
@@ -146,18 +162,23 @@ impl Workload {
         match self {
             Self::Bptt { .. } => "bptt",
             Self::Rtrl { .. } => "rtrl",
+            Self::TwentyStep { .. } => "twenty_step",
         }
     }
 
     pub fn alphabet(&self) -> usize {
         match *self {
             Self::Bptt { alphabet, .. } | Self::Rtrl { alphabet, .. } => alphabet,
+            // 22 symbols plus the target unit.
+            Self::TwentyStep { .. } => 23,
         }
     }
 
     pub fn hidden(&self) -> usize {
         match *self {
             Self::Bptt { hidden, .. } | Self::Rtrl { hidden, .. } => hidden,
+            // One hidden unit per net, as in the paper.
+            Self::TwentyStep { .. } => 1,
         }
     }
 }
@@ -176,6 +197,11 @@ pub fn standard_workloads() -> Vec<Workload> {
         alphabet: 8,
         hidden,
     }));
+    rows.extend(
+        TWENTY_STEP_READINGS
+            .into_iter()
+            .map(|reading| Workload::TwentyStep { reading }),
+    );
     rows
 }
 
@@ -379,6 +405,26 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
             Some(rtrl_flops(alphabet, hidden)),
             None,
         ),
+        Workload::TwentyStep { reading } => {
+            let timing = time_twenty_step(reading, protocol)?;
+            let median = timing.median();
+            return Ok(BenchRow {
+                algorithm: format!("twenty_step:{reading}"),
+                alphabet: workload.alphabet(),
+                hidden: workload.hidden(),
+                length: Some(TWENTY_STEP_LENGTH),
+                steps_per_second: median,
+                steps_per_second_min: timing.min(),
+                steps_per_second_max: timing.max(),
+                sequences_per_second: Some(median / TWENTY_STEP_LENGTH as f64),
+                repeats: timing.rates.len(),
+                calls_per_repeat: timing.calls_per_repeat,
+                flops_per_step: None,
+                gflops: None,
+                percent_of_peak: None,
+                target_percent_of_peak: None,
+            });
+        }
     };
     let median = timing.median();
     let gflops = flops.map(|f| median * f / 1e9);
@@ -398,6 +444,59 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
         percent_of_peak: gflops.map(|g| 100.0 * g / PEAK_GFLOPS),
         target_percent_of_peak: target_percent(workload),
     })
+}
+
+/// Steps per sequence of the 20-step task: a or x, then b1 .. b20.
+const TWENTY_STEP_LENGTH: usize = 21;
+
+/// Times online training of one reading of the 20-step experiment: each call trains a
+/// fresh system for [`TWENTY_STEP_SEQUENCES_PER_CALL`] sequences from the protocol's seed,
+/// so a call includes building the nets (a few hundred weights) and a frozen check on one
+/// sequence.
+///
+/// # Errors
+/// [`Error::InvalidValue`] for an unknown reading; [`Error::Diverged`] when the run
+/// diverges.
+fn time_twenty_step(reading: &str, protocol: &Protocol) -> Result<Timing> {
+    use crate::collapse::run::{CollapseTask, RunLength, StopAt, SuccessConfig, run_one};
+    let system = crate::collapse::search::readings()
+        .into_iter()
+        .find(|r| r.name == reading)
+        .ok_or_else(|| {
+            Error::invalid(
+                "reading",
+                reading,
+                "expected a reading listed by `chunker search --list`",
+            )
+        })?
+        .system;
+    let task = CollapseTask::Standard(crate::tasks::StandardTask::new(20)?);
+    // One fresh sequence for the frozen check at the end of the run, so that the timing is
+    // of training, not of the check.
+    let success = SuccessConfig {
+        stop_at: StopAt::Budget,
+        frozen_sequences: 1,
+        ..SuccessConfig::default()
+    };
+    let length = RunLength {
+        sequences: TWENTY_STEP_SEQUENCES_PER_CALL,
+        curve_every: TWENTY_STEP_SEQUENCES_PER_CALL,
+    };
+    let mut failure = None;
+    let steps_per_call = TWENTY_STEP_SEQUENCES_PER_CALL as usize * TWENTY_STEP_LENGTH;
+    let timing = measure(protocol, steps_per_call, || {
+        if let Err(error) = run_one(&task, &system, &success, length, protocol.seed, &mut |_| {}) {
+            failure.get_or_insert(error);
+        }
+    })?;
+    match failure {
+        None => Ok(timing),
+        Some(error) => Err(Error::Diverged {
+            experiment: format!("bench twenty_step:{reading}"),
+            run: 0,
+            detail: error.to_string(),
+        }),
+    }
 }
 
 /// Draws `len` symbols uniformly from `alphabet`.

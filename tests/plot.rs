@@ -225,3 +225,141 @@ fn table_rejects_wrong_header() {
     let message = malformed_message(read_table(&empty));
     assert!(message.contains("no header"), "{message}");
 }
+
+// ---------------------------------------------------------------- fixes from a new-user test
+
+#[test]
+fn legend_sample_matches_kind() {
+    let dir = scratch("legend-kind");
+    let dots = |label: &str| Series {
+        label: label.into(),
+        points: vec![(1.0, 1.0), (2.0, 2.0)],
+        kind: SeriesKind::Points,
+    };
+    // The same chart without a label has no legend, so the difference is the legend sample.
+    let unlabelled = draw_and_check(&figure(vec![dots("")]), &dir, "unlabelled");
+    let labelled = draw_and_check(&figure(vec![dots("dots")]), &dir, "labelled");
+    assert_eq!(
+        labelled.matches("<circle").count(),
+        unlabelled.matches("<circle").count() + 1,
+        "the legend sample of a dot series is a dot"
+    );
+    assert_eq!(
+        labelled.matches("<polyline").count(),
+        unlabelled.matches("<polyline").count(),
+        "the legend sample of a dot series is not a line"
+    );
+}
+
+#[test]
+fn log_axis_labels_two_ticks() {
+    let dir = scratch("log-ticks");
+    let mut chart = figure(vec![Series::line("one point", vec![(5.0, 300.0)])]);
+    chart.y_log = true;
+    let svg = draw_and_check(&chart, &dir, "log_ticks");
+    // The SVG backend writes each label on its own line inside <text>.
+    assert!(svg.contains("\n100\n"), "the y axis is labelled at 100");
+    assert!(svg.contains("\n1000\n"), "the y axis is labelled at 1000");
+}
+
+#[test]
+fn skipped_points_note_names_series() {
+    let dir = scratch("note-series");
+    let mut chart = figure(vec![Series::line(
+        "level 3",
+        vec![(0.0, 0.0), (1.0, 10.0), (f64::NAN, f64::NAN), (2.0, 20.0)],
+    )]);
+    chart.y_log = true;
+    let svg = draw_and_check(&chart, &dir, "note");
+    assert!(svg.contains("1 of 3 points"), "a NaN break is not counted");
+    assert!(svg.contains("level 3"), "the note names the series");
+    assert!(
+        svg.contains("log axis cannot show"),
+        "the note gives the reason"
+    );
+}
+
+#[test]
+fn upper_bound_marker_is_labelled() {
+    let dir = scratch("upper-bound");
+    let mut chart = figure(vec![Series::line("a", vec![(1.0, 100.0), (2.0, 200.0)])]);
+    chart.markers = vec![Marker::UpperBound {
+        label: "paper: < 600".into(),
+        x: 1.5,
+        y: 600.0,
+    }];
+    let svg = draw_and_check(&chart, &dir, "bound");
+    assert!(
+        svg.contains("&lt; 600"),
+        "the bound is written beside its marker"
+    );
+}
+
+#[test]
+fn plot_empty_folder_fails() {
+    let dir = scratch("cli-empty");
+    fs::write(dir.join("config.toml"), "kind = \"hierarchy\"\n").unwrap();
+    let out = dir.join("figures");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(["plot", "--data"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("the chunker binary runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no experiment records found"),
+        "stderr: {stderr}"
+    );
+    assert!(!out.exists(), "no figure folder is written");
+}
+
+#[test]
+fn plot_draws_lag_figure_once() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(["plot", "--data"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data"))
+        .arg("--out")
+        .arg(scratch("cli-once"))
+        .output()
+        .expect("the chunker binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.matches("hierarchy_sequences_vs_lag").count(), 1);
+}
+
+#[test]
+fn target_error_caption_reads_block_size() {
+    let dir = scratch("cli-block");
+    let data = dir.join("data");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("experiments")
+        .join("standard_task_conventional_m4.toml");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .arg("run")
+        .arg(&config)
+        .args(["--quick", "--runs", "1", "--jobs", "1", "--out"])
+        .arg(&data)
+        .output()
+        .expect("the chunker binary runs");
+    assert!(run.status.success(), "{run:?}");
+    let experiment = data.join("standard_task_conventional_m4");
+    let curves = read_table(&experiment.join("curves.csv")).unwrap();
+    let first_block = curves.floats("sequences").unwrap()[0] as u64;
+
+    let figures = dir.join("figures");
+    let plot = std::process::Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(["plot", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&figures)
+        .output()
+        .expect("the chunker binary runs");
+    assert!(plot.status.success(), "{plot:?}");
+    let svg = fs::read_to_string(figures.join("standard_task_conventional_m4_target_error.svg"))
+        .expect("the target-error figure was written");
+    let phrase = format!("each block of {first_block} training");
+    assert!(svg.contains(&phrase), "the caption reads {phrase:?}");
+}

@@ -21,8 +21,9 @@ pub struct BenchArgs {
     /// numbers are not measurements.
     #[arg(long)]
     pub quick: bool,
-    /// Run only the rows of this algorithm ("bptt" or "rtrl").
-    #[arg(long, value_parser = ["bptt", "rtrl"])]
+    /// Run only the rows of this algorithm: "bptt", "rtrl", or "twenty_step" (the 20-step
+    /// experiment's two-net system and conventional net, in steps and sequences per second).
+    #[arg(long, value_parser = ["bptt", "rtrl", "twenty_step"])]
     pub algorithm: Option<String>,
     /// Run only the rows with this many hidden units.
     #[arg(long)]
@@ -102,13 +103,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
 /// Formats the rows as a plain-text table.
 fn table(rows: &[BenchRow]) -> String {
     let mut out = format!(
-        "{:<9} {:>8} {:>6} {:>6} {:>14} {:>25} {:>8} {:>7} {:>7}\n",
+        "{:<48} {:>8} {:>6} {:>6} {:>14} {:>25} {:>10} {:>8} {:>7} {:>7}\n",
         "algorithm",
         "alphabet",
         "hidden",
         "length",
         "steps/s median",
         "(min, max)",
+        "seq/s",
         "GFLOP/s",
         "% peak",
         "target"
@@ -122,13 +124,14 @@ fn table(rows: &[BenchRow]) -> String {
         let number =
             |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
         out.push_str(&format!(
-            "{:<9} {:>8} {:>6} {:>6} {:>14.0} {:>25} {:>8} {:>7} {:>7}\n",
+            "{:<48} {:>8} {:>6} {:>6} {:>14.0} {:>25} {:>10} {:>8} {:>7} {:>7}\n",
             row.algorithm,
             row.alphabet,
             row.hidden,
             length,
             row.steps_per_second,
             range,
+            number(row.sequences_per_second, 0),
             number(row.gflops, 3),
             number(row.percent_of_peak, 1),
             number(row.target_percent_of_peak, 0),

@@ -112,7 +112,11 @@ fn target_error_figure(records: &Records) -> Result<Figure> {
     let sequences = curves.floats("sequences")?;
     let errors = curves.floats("target_error_mean_abs")?;
     let mut by_run: BTreeMap<u64, Series> = BTreeMap::new();
+    let mut last_sequences: BTreeMap<u64, f64> = BTreeMap::new();
+    let mut blocks: Vec<f64> = Vec::new();
     for (index, &run) in runs.iter().enumerate() {
+        let previous = last_sequences.insert(run, sequences[index]).unwrap_or(0.0);
+        blocks.push(sequences[index] - previous);
         let label = || format!("run {run} ({})", algorithms[index]);
         by_run
             .entry(run)
@@ -135,8 +139,8 @@ fn target_error_figure(records: &Records) -> Result<Figure> {
         title: records.title("Target-unit error"),
         caption: format!(
             "Mean absolute error of the target unit at the step where the target is given, over \
-             each block of {} training sequences, during online training; one line per run. {}",
-            group_digits(records.integer(&["config", "training", "record_every"])),
+             {} training sequences, during online training; one line per run. {}",
+            block_phrase(&blocks),
             records.outcome()?
         ),
         x_label: "training sequences".into(),
@@ -145,9 +149,30 @@ fn target_error_figure(records: &Records) -> Result<Figure> {
         markers,
         // A mean absolute error of a logistic unit against 0/1 targets lies in [0, 1].
         y_range: Some((0.0, 1.0)),
-        legend: LegendPosition::LowerLeft,
+        legend: LegendPosition::Auto,
         ..Figure::default()
     })
+}
+
+/// Describes the blocks that the recorded errors average over, from the gaps between
+/// consecutive recorded sequence counts of each run: "each block of N", with N the most
+/// common gap, and a remark when some blocks are shorter (a run that stopped mid-block).
+fn block_phrase(blocks: &[f64]) -> String {
+    let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+    for &block in blocks.iter().filter(|b| b.is_finite() && **b > 0.0) {
+        *counts.entry(block as u64).or_default() += 1;
+    }
+    let Some((&common, _)) = counts.iter().max_by_key(|&(&size, &count)| (count, size)) else {
+        return "each recorded block of".to_string();
+    };
+    if counts.len() == 1 {
+        format!("each block of {}", group_digits(common))
+    } else {
+        format!(
+            "each block of {} (shorter where a run stopped mid-block)",
+            group_digits(common)
+        )
+    }
 }
 
 /// The fraction of runs solved within n training sequences, one staircase per algorithm;

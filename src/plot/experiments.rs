@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 use crate::experiment::records::{self, SIDECAR_FILE};
 use crate::experiment::sidecar;
 
+/// The reason given for a folder skipped because it contains no recorded runs.
+pub const NO_RECORDED_RUNS: &str = "no recorded runs";
+
 /// The outcome for one folder under `data/`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FolderResult {
@@ -34,7 +37,8 @@ pub fn draw_experiment(kind: &str, dir: &Path, out: &Path) -> Option<Result<Vec<
 }
 
 /// Merges the per-run records of every folder under `data_root` (so shards recorded
-/// separately join), then draws its figures into `out`, in folder-name order.
+/// separately join), then draws its figures into `out`, in folder-name order, and last the
+/// figure across all hierarchy experiments.
 ///
 /// A folder's kind comes from its `run.toml` sidecar, or is the folder's own name when the
 /// sidecar is missing. Folders without recorded runs or of unknown kinds are skipped with a
@@ -54,7 +58,7 @@ pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
     for folder in folders {
         if records::merge(&folder)?.runs == 0 {
             results.push(FolderResult::Skipped {
-                reason: "no recorded runs".into(),
+                reason: NO_RECORDED_RUNS.into(),
                 folder,
             });
             continue;
@@ -71,6 +75,13 @@ pub fn draw_all(data_root: &Path, out: &Path) -> Result<Vec<FolderResult>> {
             },
         };
         results.push(result);
+    }
+    // The figure across experiments reads every hierarchy folder, so it is drawn once here.
+    if let Some(stem) = super::hierarchy::draw_lags(data_root, out)? {
+        results.push(FolderResult::Drawn {
+            folder: data_root.to_path_buf(),
+            figures: vec![stem],
+        });
     }
     Ok(results)
 }

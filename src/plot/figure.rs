@@ -19,10 +19,24 @@ pub enum SeriesKind {
     /// Straight lines between consecutive points, broken at non-finite values.
     #[default]
     Line,
-    /// One dot per point.
+    /// One filled dot per point.
     Points,
     /// A staircase that keeps each y until the next x, as for an empirical distribution.
     Steps,
+    /// One open circle per point, e.g. for runs drawn at their budget because they did not
+    /// finish.
+    OpenPoints,
+    /// One filled triangle per point.
+    Triangles,
+    /// One open triangle per point.
+    OpenTriangles,
+}
+
+impl SeriesKind {
+    /// Returns whether the series is drawn as separate markers rather than a connected line.
+    pub fn is_markers(self) -> bool {
+        !matches!(self, Self::Line | Self::Steps)
+    }
 }
 
 /// One labelled set of points.
@@ -53,6 +67,9 @@ pub enum Marker {
     Vertical { label: String, x: f64 },
     /// One labelled point.
     Point { label: String, x: f64, y: f64 },
+    /// An upper bound such as the papers' "< 600": a downward triangle at (`x`, `y`) with
+    /// the text "< y" beside it.
+    UpperBound { label: String, x: f64, y: f64 },
 }
 
 /// The corner of the chart that contains the legend.
@@ -63,6 +80,9 @@ pub enum LegendPosition {
     UpperLeft,
     LowerRight,
     LowerLeft,
+    /// The corner whose legend box would cover the fewest data points and marker lines,
+    /// estimated from the number and length of the legend's labels.
+    Auto,
 }
 
 /// One chart: what it shows, its axes and its data.

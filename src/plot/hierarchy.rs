@@ -13,9 +13,10 @@ use crate::error::{Error, Result};
 use crate::experiment::hierarchy::{Config, PaperModel};
 use crate::experiment::records::{CURVES_FILE, SIDECAR_FILE, SUMMARY_FILE};
 use crate::experiment::sidecar;
+use crate::experiment::table::group_digits;
 
-/// Draws `out/NAME_ticks` and `out/NAME_sequences_to_solve`, and redraws
-/// `out/hierarchy_sequences_vs_lag` from every hierarchy folder beside `dir`.
+/// Draws `out/NAME_ticks` and `out/NAME_sequences_to_solve`. The figure across all
+/// hierarchy experiments is [`draw_lags`], which the caller draws once.
 ///
 /// # Errors
 /// [`Error::Malformed`] when a record file or the sidecar lacks a column or key;
@@ -24,11 +25,7 @@ pub fn draw(dir: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let records = Records::read(dir)?;
     let ticks = draw_ticks(&records, out)?;
     let solve = draw_sequences_to_solve(&records, out)?;
-    let mut stems = vec![ticks, solve];
-    if let Some(data_root) = dir.parent() {
-        stems.push(draw_lags(data_root, out)?);
-    }
-    Ok(stems)
+    Ok(vec![ticks, solve])
 }
 
 /// The records of one hierarchy experiment folder.
@@ -115,7 +112,10 @@ fn draw_ticks(records: &Records, out: &Path) -> Result<PathBuf> {
         {
             series.points.push((f64::NAN, f64::NAN));
         }
-        series.points.push((sequences[i], ticks[i]));
+        // A level that has not ticked yet has 0 ticks, which the log axis cannot show.
+        if ticks[i] > 0.0 {
+            series.points.push((sequences[i], ticks[i]));
+        }
     }
 
     let chart = Figure {
@@ -123,14 +123,18 @@ fn draw_ticks(records: &Records, out: &Path) -> Result<PathBuf> {
         caption: format!(
             "Cumulative ticks of each level of the predictor hierarchy against training \
              sequences, one line per run; level s + 1 ticks only when level s fails, so \
-             higher levels run on ever slower time scales. {} budget. Paper: {}.",
-            records.budget, records.config.paper.result
+             higher levels run on ever slower time scales. A level starts its line at its \
+             first tick (0 ticks cannot be shown on the log axis). Budget: {}, {} sequences \
+             per run. Paper: {}.",
+            records.budget,
+            group_digits(records.sequences_per_run as u64),
+            records.config.paper.result
         ),
         x_label: "training sequences".into(),
         y_label: "ticks (cumulative)".into(),
         y_log: true,
         series: by_level.into_values().collect(),
-        legend: LegendPosition::UpperLeft,
+        legend: LegendPosition::Auto,
         ..Figure::default()
     };
     let stem = out.join(format!("{}_ticks", records.name));
@@ -197,29 +201,39 @@ fn draw_sequences_to_solve(records: &Records, out: &Path) -> Result<PathBuf> {
     Ok(stem)
 }
 
-/// Draws sequences to solve against the lag for every hierarchy experiment under
-/// `data_root`, on log axes. Runs that did not solve are drawn at their budget as a
-/// separate series.
-fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
+/// Draws `out/hierarchy_sequences_vs_lag`: sequences to solve against the lag for every
+/// hierarchy experiment under `data_root`, on log axes. Returns `None` when no folder there
+/// contains hierarchy records. Runs that did not solve are drawn at their budget as open
+/// markers, and the two models sit slightly left and right of each lag.
+///
+/// # Errors
+/// As [`draw`].
+pub fn draw_lags(data_root: &Path, out: &Path) -> Result<Option<PathBuf>> {
     let mut folders: Vec<PathBuf> = fs::read_dir(data_root)
         .map_err(|e| Error::io("read", data_root, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| is_hierarchy_folder(path))
         .collect();
     folders.sort();
+    if folders.is_empty() {
+        return Ok(None);
+    }
 
-    let labels = [
-        "hierarchy, solved",
-        "hierarchy, not solved (at budget)",
-        "conventional net, solved",
-        "conventional net, not solved (at budget)",
+    let kinds = [
+        ("hierarchy, solved", SeriesKind::Points),
+        ("hierarchy, not solved (at budget)", SeriesKind::OpenPoints),
+        ("conventional net, solved", SeriesKind::Triangles),
+        (
+            "conventional net, not solved (at budget)",
+            SeriesKind::OpenTriangles,
+        ),
     ];
-    let mut series: Vec<Series> = labels
+    let mut series: Vec<Series> = kinds
         .iter()
-        .map(|label| Series {
+        .map(|&(label, kind)| Series {
             label: label.to_string(),
             points: Vec::new(),
-            kind: SeriesKind::Points,
+            kind,
         })
         .collect();
     let mut markers = Vec::new();
@@ -228,26 +242,22 @@ fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
         let records = Records::read(folder)?;
         let lag = records.config.task.lag();
         let [hierarchy, conventional] = records.solve_counts()?;
-        for (offset, counts) in [(0, &hierarchy), (2, &conventional)] {
+        let shifted = [
+            (0, &hierarchy, lag / LAG_SHIFT),
+            (2, &conventional, lag * LAG_SHIFT),
+        ];
+        for (offset, counts, x) in shifted {
             for count in counts {
                 match count {
-                    Some(n) => series[offset].points.push((lag, *n as f64)),
+                    Some(n) => series[offset].points.push((x, *n as f64)),
                     None => series[offset + 1]
                         .points
-                        .push((lag, records.sequences_per_run)),
+                        .push((x, records.sequences_per_run)),
                 }
             }
         }
         if let Some(y) = records.config.paper.sequences {
-            markers.push(Marker::Point {
-                label: format!(
-                    "paper, {}: {} ({y})",
-                    model_name(records.config.paper.sequences_model),
-                    records.name
-                ),
-                x: lag,
-                y,
-            });
+            markers.push(paper_marker(&records, lag, y));
         }
         names.push(format!("{} (lag {lag})", records.name));
     }
@@ -256,8 +266,12 @@ fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
         title: "Hierarchy against conventional net: sequences to solve by lag".into(),
         caption: format!(
             "Training sequences until each run solved its task, against the lag between the \
-             deciding symbol and the target (the automaton's lag is its mean). Experiments: \
-             {}. Black points: the papers' numbers where they give one.",
+             deciding symbol and the target (the automaton's lag is its mean). Filled dots: \
+             hierarchy; filled triangles: conventional net; open markers: runs that did not \
+             solve, drawn at their budget. Hierarchy runs sit slightly left of their lag and \
+             conventional runs slightly right, so that both stay visible. Experiments: {}. \
+             Black crosses: the papers' numbers; black downward triangles with \"<\": numbers \
+             the papers give only as upper bounds (e.g. \"< 600 sequences\").",
             names.join(", ")
         ),
         x_label: "lag (steps)".into(),
@@ -266,15 +280,41 @@ fn draw_lags(data_root: &Path, out: &Path) -> Result<PathBuf> {
         y_log: true,
         series,
         markers,
-        // Room below the data for the legend: every count here is above 100 sequences.
+        // Room below the data where the legend can go: every count here is above 100.
         x_range: Some((1.0, 5000.0)),
         y_range: Some((1.0, 100_000.0)),
-        legend: LegendPosition::LowerLeft,
-        ..Figure::default()
+        legend: LegendPosition::Auto,
     };
     let stem = out.join("hierarchy_sequences_vs_lag");
     figure::draw(&chart, &stem)?;
-    Ok(stem)
+    Ok(Some(stem))
+}
+
+/// The factor by which the two models' points are moved left and right of their lag.
+const LAG_SHIFT: f64 = 1.12;
+
+/// Returns the marker of a paper's number: an upper bound when the paper's result states it
+/// as "< N" with N the number, a point otherwise.
+fn paper_marker(records: &Records, lag: f64, y: f64) -> Marker {
+    let model = model_name(records.config.paper.sequences_model);
+    let bound = format!("< {}", group_digits(y as u64));
+    if y.fract() == 0.0 && records.config.paper.result.contains(&bound) {
+        Marker::UpperBound {
+            label: format!("paper, {model}: {} ({bound})", records.name),
+            x: lag,
+            y,
+        }
+    } else {
+        Marker::Point {
+            label: format!(
+                "paper, {model}: {} ({})",
+                records.name,
+                group_digits(y as u64)
+            ),
+            x: lag,
+            y,
+        }
+    }
 }
 
 fn model_name(model: PaperModel) -> &'static str {

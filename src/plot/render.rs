@@ -98,25 +98,39 @@ where
         labelled |= has_label;
         let mut first = true;
         for segment in &series.segments {
-            let style = color.stroke_width(2);
-            let legend = |annotation: &mut SeriesAnno<'_, DB>| {
-                annotation
-                    .label(series.label.clone())
-                    .legend(move |(px, py)| {
-                        PathElement::new(vec![(px, py), (px + 18, py)], color.stroke_width(2))
-                    });
-            };
-            let drawn = if series.kind == SeriesKind::Points || segment.len() == 1 {
-                chart
-                    .draw_series(segment.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                    .map_err(error)?
-            } else {
-                chart
-                    .draw_series(LineSeries::new(segment.iter().copied(), style))
-                    .map_err(error)?
+            let points = segment.iter().copied();
+            let drawn = match series.kind {
+                SeriesKind::Line | SeriesKind::Steps if segment.len() > 1 => chart
+                    .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                    .map_err(error)?,
+                SeriesKind::OpenPoints => chart
+                    .draw_series(points.map(|p| Circle::new(p, 5, color.stroke_width(2))))
+                    .map_err(error)?,
+                SeriesKind::Triangles => chart
+                    .draw_series(points.map(|p| TriangleMarker::new(p, 6, color.filled())))
+                    .map_err(error)?,
+                // plotters fills a `TriangleMarker` whatever its style, so an open triangle
+                // is a closed path around the point.
+                SeriesKind::OpenTriangles => chart
+                    .draw_series(points.map(|p| {
+                        EmptyElement::at(p)
+                            + PathElement::new(up_triangle(0, 0, 7), color.stroke_width(2))
+                    }))
+                    .map_err(error)?,
+                // Filled dots, and a lone point of a line that has no neighbour to join.
+                _ => chart
+                    .draw_series(points.map(|p| Circle::new(p, 3, color.filled())))
+                    .map_err(error)?,
             };
             if first && has_label {
-                legend(drawn);
+                // A line with no two neighbouring points is drawn as dots, so is its sample.
+                let lone_points = series.segments.iter().all(|s| s.len() == 1);
+                let sample = if !series.kind.is_markers() && lone_points {
+                    SeriesKind::Points
+                } else {
+                    series.kind
+                };
+                legend_sample(drawn.label(series.label.clone()), sample, color);
             }
             first = false;
         }
@@ -124,53 +138,245 @@ where
 
     for marker in &figure.markers {
         let black = BLACK.stroke_width(1);
-        let (label, drawn) = match marker {
-            Marker::Horizontal { label, y } if y.is_finite() => (
-                label,
+        match marker {
+            Marker::Horizontal { label, y } if y.is_finite() => {
                 chart
                     .draw_series(LineSeries::new([(x_min, *y), (x_max, *y)], black))
-                    .map_err(error)?,
-            ),
-            Marker::Vertical { label, x } if x.is_finite() => (
-                label,
+                    .map_err(error)?
+                    .label(label.clone())
+                    .legend(|(px, py)| {
+                        PathElement::new(vec![(px, py), (px + 18, py)], BLACK.stroke_width(1))
+                    });
+            }
+            Marker::Vertical { label, x } if x.is_finite() => {
                 chart
                     .draw_series(LineSeries::new([(*x, y_min), (*x, y_max)], black))
-                    .map_err(error)?,
-            ),
-            Marker::Point { label, x, y } if x.is_finite() && y.is_finite() => (
-                label,
+                    .map_err(error)?
+                    .label(label.clone())
+                    .legend(|(px, py)| {
+                        PathElement::new(
+                            vec![(px + 9, py - 6), (px + 9, py + 6)],
+                            BLACK.stroke_width(1),
+                        )
+                    });
+            }
+            Marker::Point { label, x, y } if x.is_finite() && y.is_finite() => {
                 chart
                     .draw_series([Cross::new((*x, *y), 6, BLACK.stroke_width(2))])
-                    .map_err(error)?,
-            ),
+                    .map_err(error)?
+                    .label(label.clone())
+                    .legend(|(px, py)| Cross::new((px + 9, py), 5, BLACK.stroke_width(2)));
+            }
+            Marker::UpperBound { label, x, y } if x.is_finite() && y.is_finite() => {
+                let text = format!("< {}", tick_label(*y));
+                let element = EmptyElement::at((*x, *y))
+                    + Polygon::new(down_triangle(0, 0, 7), BLACK.filled())
+                    + Text::new(text, (9, -7), (FAMILY, 13).into_font());
+                chart
+                    .draw_series([element])
+                    .map_err(error)?
+                    .label(label.clone())
+                    .legend(|(px, py)| Polygon::new(down_triangle(px + 9, py, 6), BLACK.filled()));
+            }
             _ => continue,
-        };
+        }
         labelled = true;
-        drawn.label(label.clone()).legend(|(px, py)| {
-            PathElement::new(vec![(px, py), (px + 18, py)], BLACK.stroke_width(1))
-        });
     }
 
     if labelled {
+        let position = match figure.legend {
+            LegendPosition::Auto => least_covered_corner(figure, drawable, &chart),
+            fixed => fixed,
+        };
         chart
             .configure_series_labels()
             .label_font((FAMILY, 13))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .position(legend_position(figure.legend))
+            .position(legend_position(position))
             .draw()
             .map_err(error)?;
     }
     Ok(())
 }
 
+/// Sets the legend sample of a series to the mark it is drawn with: a short line for lines
+/// and staircases, the marker itself for marker series.
+fn legend_sample<DB: DrawingBackend>(
+    annotation: &mut SeriesAnno<'_, DB>,
+    kind: SeriesKind,
+    color: RGBAColor,
+) {
+    match kind {
+        SeriesKind::Line | SeriesKind::Steps => {
+            annotation.legend(move |(px, py)| {
+                PathElement::new(vec![(px, py), (px + 18, py)], color.stroke_width(2))
+            });
+        }
+        SeriesKind::Points => {
+            annotation.legend(move |(px, py)| Circle::new((px + 9, py), 3, color.filled()));
+        }
+        SeriesKind::OpenPoints => {
+            annotation.legend(move |(px, py)| Circle::new((px + 9, py), 5, color.stroke_width(2)));
+        }
+        SeriesKind::Triangles => {
+            annotation.legend(move |(px, py)| TriangleMarker::new((px + 9, py), 6, color.filled()));
+        }
+        SeriesKind::OpenTriangles => {
+            annotation.legend(move |(px, py)| {
+                PathElement::new(up_triangle(px + 9, py, 7), color.stroke_width(2))
+            });
+        }
+    }
+}
+
+/// Returns a closed path around a triangle pointing up, centred on (`x`, `y`) in pixels.
+fn up_triangle(x: i32, y: i32, size: i32) -> Vec<(i32, i32)> {
+    let corners = [(x - size, y + size), (x + size, y + size), (x, y - size)];
+    vec![corners[0], corners[1], corners[2], corners[0]]
+}
+
+/// Returns the corners of a triangle pointing down, centred on (`x`, `y`) in pixels.
+fn down_triangle(x: i32, y: i32, size: i32) -> Vec<(i32, i32)> {
+    vec![(x - size, y - size), (x + size, y - size), (x, y + size)]
+}
+
+/// Approximate legend metrics of plotters with a 13 px font, in pixels: one row per entry,
+/// the box padding, the width of one label character and of the sample beside it.
+const LEGEND_ROW: i32 = 17;
+const LEGEND_PADDING: i32 = 14;
+const LEGEND_CHARACTER: i32 = 7;
+const LEGEND_SAMPLE: i32 = 45;
+/// The weight of a marker line crossing the legend box against one covered data point.
+const LINE_WEIGHT: usize = 50;
+
+/// Picks the corner whose estimated legend box covers the fewest data points (lines count as
+/// points sampled along them, marker lines count [`LINE_WEIGHT`] each). Ties go to the first
+/// of upper right, upper left, lower right, lower left.
+fn least_covered_corner<DB, X, Y>(
+    figure: &Figure,
+    drawable: &Drawable,
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+) -> LegendPosition
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let labels: Vec<&str> = drawable
+        .series
+        .iter()
+        .map(|s| s.label.as_str())
+        .chain(figure.markers.iter().map(marker_label))
+        .filter(|label| !label.is_empty())
+        .collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32;
+    let width = longest * LEGEND_CHARACTER + LEGEND_SAMPLE;
+    let height = labels.len() as i32 * LEGEND_ROW + LEGEND_PADDING;
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+
+    let mut pixels: Vec<(i32, i32)> = Vec::new();
+    for series in &drawable.series {
+        for segment in &series.segments {
+            for (index, &point) in segment.iter().enumerate() {
+                let start = chart.backend_coord(&point);
+                pixels.push(start);
+                // Sample the line to the next point so that a box over a line counts.
+                if !series.kind.is_markers()
+                    && let Some(&next) = segment.get(index + 1)
+                {
+                    let end = chart.backend_coord(&next);
+                    for step in 1..8 {
+                        let t = f64::from(step) / 8.0;
+                        let lerp = |a: i32, b: i32| a + (f64::from(b - a) * t) as i32;
+                        pixels.push((lerp(start.0, end.0), lerp(start.1, end.1)));
+                    }
+                }
+            }
+        }
+    }
+
+    let corners = [
+        (
+            LegendPosition::UpperRight,
+            x_pixels.end - width,
+            y_pixels.start,
+        ),
+        (LegendPosition::UpperLeft, x_pixels.start, y_pixels.start),
+        (
+            LegendPosition::LowerRight,
+            x_pixels.end - width,
+            y_pixels.end - height,
+        ),
+        (
+            LegendPosition::LowerLeft,
+            x_pixels.start,
+            y_pixels.end - height,
+        ),
+    ];
+    let covered = |left: i32, top: i32| {
+        let inside_x = |x: i32| (left..left + width).contains(&x);
+        let inside_y = |y: i32| (top..top + height).contains(&y);
+        let points = pixels
+            .iter()
+            .filter(|&&(x, y)| inside_x(x) && inside_y(y))
+            .count();
+        let lines = figure
+            .markers
+            .iter()
+            .filter(|marker| match **marker {
+                Marker::Horizontal { y, .. } => {
+                    y.is_finite() && inside_y(chart.backend_coord(&(x_mid(chart), y)).1)
+                }
+                Marker::Vertical { x, .. } => {
+                    x.is_finite() && inside_x(chart.backend_coord(&(x, y_mid(chart))).0)
+                }
+                Marker::Point { x, y, .. } | Marker::UpperBound { x, y, .. } => {
+                    let (px, py) = chart.backend_coord(&(x, y));
+                    x.is_finite() && y.is_finite() && inside_x(px) && inside_y(py)
+                }
+            })
+            .count();
+        points + LINE_WEIGHT * lines
+    };
+    corners
+        .iter()
+        .min_by_key(|&&(_, left, top)| covered(left, top))
+        .map_or(LegendPosition::UpperRight, |&(position, _, _)| position)
+}
+
+fn x_mid<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+) -> f64 {
+    let range = chart.x_range();
+    range.start + (range.end - range.start) / 2.0
+}
+
+fn y_mid<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+) -> f64 {
+    let range = chart.y_range();
+    range.start + (range.end - range.start) / 2.0
+}
+
+fn marker_label(marker: &Marker) -> &str {
+    match marker {
+        Marker::Horizontal { label, .. }
+        | Marker::Vertical { label, .. }
+        | Marker::Point { label, .. }
+        | Marker::UpperBound { label, .. } => label,
+    }
+}
+
 /// The drawable part of a figure: each series cut into segments of finite points (and
-/// positive ones on a log axis), with a count of what was left out.
+/// positive ones on a log axis), with a count of what was left out and why.
 struct Drawable {
     series: Vec<DrawableSeries>,
     markers: Vec<(f64, f64)>,
-    skipped: usize,
     total: usize,
+    /// Per series label: points with a NaN or infinite coordinate, and points at or below
+    /// 0 on a log axis.
+    skipped: Vec<(String, usize, usize)>,
 }
 
 struct DrawableSeries {
@@ -179,21 +385,33 @@ struct DrawableSeries {
     segments: Vec<Vec<(f64, f64)>>,
 }
 
+/// Returns whether `point` is a deliberate break between line segments, which is not counted as a
+/// skipped point.
+fn is_break((x, y): (f64, f64)) -> bool {
+    x.is_nan() && y.is_nan()
+}
+
 impl Drawable {
     fn of(figure: &Figure) -> Self {
-        let usable = |(x, y): (f64, f64)| {
-            x.is_finite()
-                && y.is_finite()
-                && (!figure.x_log || x > 0.0)
-                && (!figure.y_log || y > 0.0)
-        };
-        let mut skipped = 0;
+        let finite = |(x, y): (f64, f64)| x.is_finite() && y.is_finite();
+        let on_log_axes =
+            |(x, y): (f64, f64)| (!figure.x_log || x > 0.0) && (!figure.y_log || y > 0.0);
+        let usable = |point| finite(point) && on_log_axes(point);
+        let mut skipped = Vec::new();
         let mut total = 0;
         let mut series = Vec::new();
         for s in &figure.series {
             let points = staircase(s);
-            total += s.points.len();
-            skipped += s.points.iter().filter(|&&p| !usable(p)).count();
+            let given: Vec<_> = s.points.iter().copied().filter(|&p| !is_break(p)).collect();
+            total += given.len();
+            let non_finite = given.iter().filter(|&&p| !finite(p)).count();
+            let off_log = given
+                .iter()
+                .filter(|&&p| finite(p) && !on_log_axes(p))
+                .count();
+            if non_finite + off_log > 0 {
+                skipped.push((s.label.clone(), non_finite, off_log));
+            }
             let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
             for point in points {
                 if usable(point) {
@@ -218,14 +436,14 @@ impl Drawable {
             .flat_map(|marker| match *marker {
                 Marker::Horizontal { y, .. } => vec![(f64::NAN, y)],
                 Marker::Vertical { x, .. } => vec![(x, f64::NAN)],
-                Marker::Point { x, y, .. } => vec![(x, y)],
+                Marker::Point { x, y, .. } | Marker::UpperBound { x, y, .. } => vec![(x, y)],
             })
             .collect();
         Self {
             series,
             markers,
-            skipped,
             total,
+            skipped,
         }
     }
 
@@ -249,22 +467,42 @@ impl Drawable {
             .collect()
     }
 
-    /// Returns a line for the caption when some or all points could not be drawn.
+    /// Returns a line for the caption when some or all points could not be drawn, naming
+    /// each series that lost points and the reason.
     fn note(&self) -> Option<String> {
         if self.points().next().is_none() {
-            Some(format!(
+            return Some(format!(
                 "Note: no data to draw ({} points given, none finite{}).",
                 self.total,
                 if self.total == 0 { "" } else { " and in range" }
-            ))
-        } else if self.skipped > 0 {
-            Some(format!(
-                "Note: {} of {} points are NaN, infinite or outside a log axis and are not drawn.",
-                self.skipped, self.total
-            ))
-        } else {
-            None
+            ));
         }
+        if self.skipped.is_empty() {
+            return None;
+        }
+        let mut reasons = Vec::new();
+        let mut count = 0;
+        for (label, non_finite, off_log) in &self.skipped {
+            let name = if label.is_empty() {
+                "an unlabelled series".to_string()
+            } else {
+                format!("\"{label}\"")
+            };
+            if *non_finite > 0 {
+                reasons.push(format!("{non_finite} of {name} are NaN or infinite"));
+            }
+            if *off_log > 0 {
+                reasons.push(format!(
+                    "{off_log} of {name} are 0 or negative, which a log axis cannot show"
+                ));
+            }
+            count += non_finite + off_log;
+        }
+        Some(format!(
+            "Note: {count} of {} points are not drawn: {}.",
+            self.total,
+            reasons.join("; ")
+        ))
     }
 }
 
@@ -283,9 +521,10 @@ fn staircase(series: &Series) -> Vec<(f64, f64)> {
     points
 }
 
-/// Returns an axis range covering the finite `values` (positive ones on a log axis) with a margin;
-/// [0, 1] (or [1, 10] on a log axis) when there are none, and a widened range around a
-/// single value.
+/// Returns an axis range covering the finite `values` (positive ones on a log axis) with a
+/// margin. With no values it is [0, 1] (or [1, 10] on a log axis). A linear axis with a
+/// single value runs from 0 to past that value. A log axis is widened to whole powers of
+/// ten until it contains at least two, so that at least two ticks are labelled.
 fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
     let usable = values
         .into_iter()
@@ -297,25 +536,38 @@ fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
         return if log { 1.0..10.0 } else { 0.0..1.0 };
     }
     if log {
-        let (lo, hi) = if min == max {
-            (min / 2.0, max * 2.0)
-        } else {
-            (min, max)
-        };
-        let factor = (hi / lo).powf(0.05);
-        return lo / factor..hi * factor;
+        let factor = (max / min).powf(0.05);
+        return whole_decades(min / factor, max * factor);
     }
     if min == max {
-        let half = if min == 0.0 { 0.5 } else { min.abs() * 0.1 };
-        return min - half..max + half;
+        return match min {
+            v if v > 0.0 => 0.0..v * 1.1,
+            v if v < 0.0 => v * 1.1..0.0,
+            _ => 0.0..1.0,
+        };
     }
     let margin = (max - min) * 0.05;
     min - margin..max + margin
 }
 
+/// Returns `lo..hi` widened to the enclosing powers of ten when it contains fewer than two.
+fn whole_decades(lo: f64, hi: f64) -> Range<f64> {
+    let powers = hi.log10().floor() - lo.log10().ceil() + 1.0;
+    if powers >= 2.0 {
+        return lo..hi;
+    }
+    let lower = 10f64.powf(lo.log10().floor());
+    let mut upper = 10f64.powf(hi.log10().ceil());
+    if upper <= lower {
+        upper = lower * 10.0;
+    }
+    lower..upper
+}
+
 fn legend_position(position: LegendPosition) -> SeriesLabelPosition {
     match position {
-        LegendPosition::UpperRight => SeriesLabelPosition::UpperRight,
+        // `Auto` is resolved to a corner before drawing.
+        LegendPosition::UpperRight | LegendPosition::Auto => SeriesLabelPosition::UpperRight,
         LegendPosition::UpperLeft => SeriesLabelPosition::UpperLeft,
         LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
         LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
@@ -373,6 +625,28 @@ mod tests {
         let range = axis_range(vec![2.0, 2.0], false);
         assert!(range.start < 2.0);
         assert!(range.end > 2.0);
+    }
+
+    #[test]
+    fn single_value_range_starts_at_zero() {
+        let positive = axis_range(vec![200.0], false);
+        assert_eq!(positive.start, 0.0);
+        assert!((positive.end - 220.0).abs() < 1e-9, "{positive:?}");
+        let negative = axis_range(vec![-4.0, -4.0], false);
+        assert!((negative.start + 4.4).abs() < 1e-9, "{negative:?}");
+        assert_eq!(negative.end, 0.0);
+    }
+
+    #[test]
+    fn log_range_has_two_powers_of_ten() {
+        for values in [vec![5.0], vec![300.0, 400.0], vec![9.0, 11.0], vec![1000.0]] {
+            let range = axis_range(values.clone(), true);
+            let powers = range.end.log10().floor() - range.start.log10().ceil() + 1.0;
+            assert!(powers >= 2.0, "{values:?} gave {range:?}");
+            for v in values {
+                assert!(range.contains(&v), "{v} outside {range:?}");
+            }
+        }
     }
 
     #[test]
