@@ -177,7 +177,7 @@ impl Workload {
     pub fn hidden(&self) -> usize {
         match *self {
             Self::Bptt { hidden, .. } | Self::Rtrl { hidden, .. } => hidden,
-            // One hidden unit per net, as in the paper.
+            // One hidden unit per net, as in the 20-step experiment of Neural Computation 4(2), 1992.
             Self::TwentyStep { .. } => 1,
         }
     }
@@ -449,10 +449,11 @@ pub fn run_workload(workload: &Workload, protocol: &Protocol) -> Result<BenchRow
 /// Steps per sequence of the 20-step task: a or x, then b1 .. b20.
 const TWENTY_STEP_LENGTH: usize = 21;
 
-/// Times online training of one reading of the 20-step experiment: each call trains a
-/// fresh system for [`TWENTY_STEP_SEQUENCES_PER_CALL`] sequences from the protocol's seed,
-/// so a call includes building the nets (a few hundred weights) and a frozen check on one
-/// sequence.
+/// Times online training of one reading of the 20-step experiment.
+///
+/// Each call trains a fresh system for [`TWENTY_STEP_SEQUENCES_PER_CALL`] sequences from
+/// the protocol's seed. A call also builds the nets (a few hundred weights) and runs a
+/// frozen check on one sequence.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] for an unknown reading; [`Error::Diverged`] when the run
