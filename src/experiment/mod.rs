@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-/// How large a budget to run: the CI-sized quick run, the default that fits the time
+/// The size of a run's budget: the CI-sized quick run, the default that fits the time
 /// budget of `chunker reproduce`, or the papers' complete budgets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,7 +43,7 @@ impl fmt::Display for Cell {
     }
 }
 
-/// What one run reports to the runner.
+/// The report of one run to the runner.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunReport {
     /// Learning-curve rows, each matching [`Experiment::curve_columns`].
@@ -52,13 +52,13 @@ pub struct RunReport {
     pub summary: Vec<Cell>,
 }
 
-/// Why a run stopped early.
+/// The reason a run stopped early.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum RunError {
     /// A NaN or infinite loss, output or weight.
     #[error("{net} diverged at step {step}: {detail}")]
     Diverged {
-        /// Which net, e.g. "automatizer", "chunker", "level 2".
+        /// The net, e.g. "automatizer", "chunker", "level 2".
         net: String,
         step: u64,
         detail: String,
@@ -67,7 +67,7 @@ pub enum RunError {
     },
 }
 
-/// Where a run reports its progress, in the unit of the experiment's budget.
+/// A receiver of a run's progress, counted in the unit of the experiment's budget.
 pub trait Progress: Sync {
     /// Called now and then with the number of training sequences done so far.
     fn advance(&self, run: u32, sequences_done: u64);
@@ -85,7 +85,7 @@ pub trait Experiment: Sync {
     /// The experiment's name, which is its config file's stem and its folder under data/.
     fn name(&self) -> &str;
 
-    /// The number of runs the config asks for (the papers' count by default).
+    /// The number of runs the config sets (the papers' count by default).
     fn default_runs(&self) -> u32;
 
     /// The base seed the config gives; run i uses a seed derived from it and i.
