@@ -47,3 +47,29 @@ fn out_of_range_trace_flags_exit_2() {
         assert!(stderr.contains(expected), "trace {args:?}: {stderr}");
     }
 }
+
+#[test]
+fn compress_time_code_error_names_flag() {
+    let input = std::env::temp_dir().join(format!("chunker-time-code-{}", std::process::id()));
+    std::fs::write(&input, b"ab").expect("temp dir is writable");
+    let output = Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .arg("compress")
+        .arg(&input)
+        .args([
+            "-o",
+            "/nonexistent/never-written.chz",
+            "--time-code",
+            "decaying",
+            "--time-code-decay",
+            "1.5",
+        ])
+        .output()
+        .expect("the binary runs");
+    let _ = std::fs::remove_file(&input);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains("invalid --time-code-decay = 1.5"),
+        "stderr: {stderr}"
+    );
+}

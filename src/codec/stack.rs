@@ -72,7 +72,22 @@ impl StackConfig {
     /// # Errors
     /// [`Error::InvalidValue`] naming the first value out of range.
     pub fn validate(&self) -> Result<()> {
-        self.time_code.validate("--time-code")?;
+        // The time code's keys are `KEY.bits` and `KEY.decay` in configs; on the command
+        // line they are the flags --time-code-bits and --time-code-decay.
+        self.time_code
+            .validate("--time-code")
+            .map_err(|error| match error {
+                Error::InvalidValue {
+                    name,
+                    value,
+                    expected,
+                } => Error::InvalidValue {
+                    name: name.replace("--time-code.", "--time-code-"),
+                    value,
+                    expected,
+                },
+                other => other,
+            })?;
         if !(2..=MAX_ALPHABET).contains(&self.alphabet) {
             return Err(Error::invalid(
                 "alphabet",
