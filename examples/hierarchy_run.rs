@@ -22,7 +22,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("quick") => Budget::Quick,
         Some("full") => Budget::Full,
         Some(other) => {
-            return Err(format!("invalid budget {other:?}: expected quick, default or full").into());
+            return Err(
+                format!("invalid budget {other:?}: expected quick, default or full").into(),
+            );
         }
     };
     println!("{}", experiment.summary_columns().join(","));

@@ -8,14 +8,14 @@ pub mod gradients;
 
 use crate::error::Result;
 
+pub mod compress;
+pub mod decompress;
 pub mod plot;
 pub mod progress;
 pub mod reproduce;
 pub mod run;
 pub mod search;
 mod stdout;
-pub mod compress;
-pub mod decompress;
 pub mod trace;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.

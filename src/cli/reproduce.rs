@@ -44,11 +44,19 @@ pub struct ReproduceArgs {
 fn check_notes_target(notes: &Path) -> Result<()> {
     use std::io::{Error as IoError, ErrorKind};
     if notes.is_dir() {
-        return Err(crate::Error::io("write", notes, IoError::from(ErrorKind::IsADirectory)));
+        return Err(crate::Error::io(
+            "write",
+            notes,
+            IoError::from(ErrorKind::IsADirectory),
+        ));
     }
     let parent = notes.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(parent) = parent.filter(|p| p.exists() && !p.is_dir()) {
-        return Err(crate::Error::io("write", parent, IoError::from(ErrorKind::NotADirectory)));
+        return Err(crate::Error::io(
+            "write",
+            parent,
+            IoError::from(ErrorKind::NotADirectory),
+        ));
     }
     Ok(())
 }

@@ -124,8 +124,8 @@ pub trait Experiment: Sync {
 
 pub mod config;
 pub mod conventional;
-pub mod records;
 pub mod hierarchy;
+pub mod records;
 pub mod registry;
 pub mod runner;
 pub mod sidecar;

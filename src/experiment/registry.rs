@@ -11,11 +11,7 @@ use crate::error::{Error, Result};
 use crate::files;
 
 /// The kinds of experiment a config may name.
-pub const KINDS: &[&str] = &[
-    "conventional",
-    "hierarchy",
-    "collapse",
-];
+pub const KINDS: &[&str] = &["conventional", "hierarchy", "collapse"];
 
 /// Loads and validates the experiment config at `path`.
 ///

@@ -138,7 +138,10 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     if runs > MAX_RUNS {
         let (name, fix) = match options.runs {
             Some(_) => ("--runs", "pass a smaller --runs"),
-            None => ("runs in the config", "lower the config's run count or pass --runs"),
+            None => (
+                "runs in the config",
+                "lower the config's run count or pass --runs",
+            ),
         };
         return Err(Error::invalid(
             name,

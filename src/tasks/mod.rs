@@ -3,8 +3,8 @@
 
 pub mod automaton;
 pub mod grammar;
-pub mod nested_runs;
 pub mod lstm_task2a;
+pub mod nested_runs;
 pub mod standard;
 
 pub use standard::StandardTask;
