@@ -49,7 +49,7 @@ pub fn standard_hierarchy_spec(lag: usize, hidden: usize, max_levels: usize) -> 
             tolerance: 0.05,
             measure: Default::default(),
         }),
-        // The standard task's stream has no boundaries that the levels are told of.
+        // The levels get no sequence boundaries, because the standard task's stream has none.
         sequence_starts_unexpected: false,
         reset_at_sequence_start: false,
     }

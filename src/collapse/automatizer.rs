@@ -20,7 +20,7 @@ use super::config::{NetConfig, TargetInput};
 use super::online::Learner;
 use crate::net::{HiddenActivation, Net, NetShape, OutputActivation, Params, State, logistic};
 
-/// Where each kind of unit sits in the input and prediction vectors.
+/// The positions of each kind of unit in the input and prediction vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
     /// Number of symbols (one-hot units).
@@ -65,7 +65,7 @@ impl LossTerms {
     }
 }
 
-/// What term (3) imitates at one step: the chunker's activations and their logits (the
+/// The target of term (3) at one step: the chunker's activations and their logits (the
 /// logits are used only by soft targets). Shapes: both K.
 #[derive(Clone, Copy, Debug)]
 pub struct Imitation<'a> {

@@ -82,31 +82,32 @@ impl Progress for NoProgress {
 
 /// One experiment: a pure function from (config, run index, seed) to a [`RunReport`].
 pub trait Experiment: Sync {
-    /// The experiment's name, which is its config file's stem and its folder under data/.
+    /// Returns the experiment's name: its config file's stem and its folder under data/.
     fn name(&self) -> &str;
 
-    /// The number of runs the config sets (the papers' count by default).
+    /// Returns the number of runs the config sets (the papers' count by default).
     fn default_runs(&self) -> u32;
 
-    /// The base seed the config gives; run i uses a seed derived from it and i.
+    /// Returns the config's base seed. Run i uses a seed derived from it and i.
     fn default_seed(&self) -> u64;
 
-    /// What the paper reports for this experiment, in one line, for the results table
-    /// and figure captions, e.g. "13 of 17 runs solved under 5,000 sequences (NC92)".
+    /// Returns the paper's result for this experiment in one line, for the results table
+    /// and figure captions, e.g. "13 of 17 runs solved under 5,000 sequences" with the
+    /// source key of PAPER_NOTES.md (NC92 is Neural Computation 4(2), 1992).
     fn paper_result(&self) -> String;
 
-    /// The resolved config (every parameter explicit) as TOML, for the sidecar file.
+    /// Returns the resolved config (every parameter explicit) as TOML, for the sidecar file.
     fn resolved_config(&self) -> String;
 
-    /// Column names of the learning-curve CSV after `run` and `seed`, each with its unit
+    /// Returns the column names of the learning-curve CSV after `run` and `seed`, each with its unit
     /// where it has one, e.g. `sequences`, `target_error_max_abs`.
     fn curve_columns(&self) -> Vec<String>;
 
-    /// Column names of `summary.csv` after `run` and `seed`; the first two must be
+    /// Returns the column names of `summary.csv` after `run` and `seed`; the first two must be
     /// `solved` and `sequences_to_solve`.
     fn summary_columns(&self) -> Vec<String>;
 
-    /// The number of training sequences one run is allowed at this budget.
+    /// Returns the number of training sequences one run may train on at this budget.
     fn sequence_budget(&self, budget: Budget) -> u64;
 
     /// Performs one run.

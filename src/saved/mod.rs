@@ -22,16 +22,16 @@ pub const MAGIC: &[u8; 8] = b"CHUNKNET";
 /// The format version this build writes and the newest it reads.
 pub const VERSION: u16 = 1;
 
-/// Most nets one file may hold.
+/// Maximum number of nets in one file.
 pub const MAX_NETS: usize = 64;
-/// Most units in one layer of a saved net.
+/// Maximum number of units in one layer of a saved net.
 pub const MAX_UNITS: usize = 1 << 16;
 /// Offset of the total file length in the header.
 const LENGTH_OFFSET: usize = 12;
-/// Longest metadata block or role name, in bytes.
+/// Maximum length of a metadata block or role name, in bytes.
 const MAX_TEXT: usize = 1 << 20;
 
-/// What the nets of a file are.
+/// The kind of system the nets of a file form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModelKind {
     /// One net, e.g. a conventional net.
