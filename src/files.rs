@@ -108,6 +108,30 @@ fn temporary_owner(name: &str) -> Option<u32> {
     body.rsplit_once('.')?.1.parse().ok()
 }
 
+/// Checks, before any work starts, that [`write_atomic`] can put a file at `path`: the path
+/// is not a folder, and no part of its folder is a file. The folder may not exist yet.
+///
+/// # Errors
+/// [`Error::Io`] naming the path when it is a folder or lies under a file.
+pub fn check_output_path(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        let error = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return Err(Error::io("write", path, error));
+    }
+    let mut folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    while let Some(current) = folder {
+        if current.exists() {
+            if !current.is_dir() {
+                let error = std::io::Error::from(std::io::ErrorKind::NotADirectory);
+                return Err(Error::io("write", current, error));
+            }
+            break;
+        }
+        folder = current.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    Ok(())
+}
+
 /// Reads a whole file, naming the path on failure.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io("read", path, e))

@@ -20,5 +20,6 @@ pub mod net;
 pub mod plot;
 pub mod saved;
 pub mod tasks;
+pub mod trace;
 
 pub use error::{Error, Result};

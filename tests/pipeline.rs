@@ -43,6 +43,7 @@ fn options(data_root: &Path, jobs: usize) -> RunOptions {
         budget: Budget::Quick,
         shard: Shard::ALL,
         fresh: false,
+        save_model: None,
     }
 }
 
@@ -233,6 +234,7 @@ impl Experiment for Scripted {
                 },
                 Cell::Text("a, \"quoted\" note".into()),
             ],
+            model: None,
         })
     }
 }

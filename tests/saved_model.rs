@@ -6,10 +6,10 @@ use std::fs;
 use std::path::Path;
 
 use chunker::Error;
-use chunker::codec::trace::{standard_hierarchy_spec, to_saved_model, train_on_standard};
 use chunker::net::{HiddenActivation, Net, NetShape, OutputActivation, Params};
 use chunker::saved::hierarchy::{hierarchy_from_model, load_hierarchy, save_net};
 use chunker::saved::{ModelKind, SavedModel, SavedNet, decode, encode, load, save};
+use chunker::trace::hierarchy::{standard_hierarchy_spec, to_saved_model, train_on_standard};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -79,7 +79,7 @@ fn file_round_trip_is_exact() {
 fn hierarchy_round_trip_keeps_levels_and_weights() {
     let spec = standard_hierarchy_spec(4, 1, 2);
     let feed = train_on_standard(spec.clone(), 4, 200, 3).unwrap();
-    let model = to_saved_model(&feed, 200, 3).unwrap();
+    let model = to_saved_model(&feed, 4, 200, 3).unwrap();
     let dir = std::env::temp_dir().join(format!("chunker-saved-h-{}", std::process::id()));
     let path = dir.join("hierarchy.bin");
     save(&path, &model).unwrap();
@@ -102,7 +102,7 @@ fn hierarchy_round_trip_keeps_levels_and_weights() {
 fn hierarchy_without_newer_keys_loads() {
     let spec = standard_hierarchy_spec(3, 1, 2);
     let feed = train_on_standard(spec, 3, 50, 2).unwrap();
-    let mut model = to_saved_model(&feed, 50, 2).unwrap();
+    let mut model = to_saved_model(&feed, 3, 50, 2).unwrap();
     let table = model
         .metadata
         .get_mut("spec")

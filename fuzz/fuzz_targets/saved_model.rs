@@ -2,13 +2,13 @@
 //! or an error, never a panic. Each input is tried as it is and with its trailing CRC-32
 //! recomputed, so that mutations reach the checks behind the checksum. A model that
 //! decodes must encode to bytes that decode to it again; one that loads as a standard-task
-//! hierarchy is traced for a few steps.
+//! system of any kind is traced for a few steps.
 #![no_main]
 
 use std::path::Path;
 
 use chunker::codec::checksum::crc32;
-use chunker::codec::trace::{load_standard, trace_standard};
+use chunker::trace::{model, trace};
 use chunker::saved;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,8 +20,8 @@ fn exercise(bytes: &[u8], file: &Path) {
     let again = saved::decode(&encoded, file).expect("an encoded model decodes");
     assert_eq!(again, model, "encode and decode are inverse");
     std::fs::write(file, bytes).expect("the temporary folder is writable");
-    if let Ok((mut feed, _)) = load_standard(file) {
-        let _ = trace_standard(&mut feed, 30, 1);
+    if let Ok(mut loaded) = model::load(file) {
+        let _ = trace(loaded.system.as_mut(), 30, 1);
     }
 }
 

@@ -37,30 +37,6 @@ pub struct ReproduceArgs {
 
 /// Runs, plots and tabulates every experiment.
 ///
-/// Checks that `notes` can receive the results table: a file or a new name in a folder.
-///
-/// # Errors
-/// [`Error::Io`] naming the path when it is a folder or lies under a file.
-fn check_notes_target(notes: &Path) -> Result<()> {
-    use std::io::{Error as IoError, ErrorKind};
-    if notes.is_dir() {
-        return Err(crate::Error::io(
-            "write",
-            notes,
-            IoError::from(ErrorKind::IsADirectory),
-        ));
-    }
-    let parent = notes.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(parent) = parent.filter(|p| p.exists() && !p.is_dir()) {
-        return Err(crate::Error::io(
-            "write",
-            parent,
-            IoError::from(ErrorKind::NotADirectory),
-        ));
-    }
-    Ok(())
-}
-
 /// A diverged run is reported and the other runs and experiments continue.
 ///
 /// # Errors
@@ -74,7 +50,7 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
         .iter()
         .map(|config| registry::load(config))
         .collect::<Result<Vec<_>>>()?;
-    check_notes_target(&args.notes)?;
+    crate::files::check_output_path(&args.notes)?;
     let mut diverged = 0;
     for experiment in experiments {
         let options = args.execution.options(args.data.clone(), None, None);

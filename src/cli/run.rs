@@ -27,6 +27,14 @@ pub struct RunArgs {
     #[arg(long, default_value = "data")]
     pub out: PathBuf,
 
+    /// Save each run's trained system (the nets as they stood when the run ended) to
+    /// PATH, for `chunker trace --model` and `chunker evaluate --model`. With more than one
+    /// run, run N goes to PATH with `.runN` before its extension (a.chunknet becomes
+    /// a.run0.chunknet, a.run1.chunknet, ...). A run already recorded whose model file is
+    /// missing is run again; a diverged run saves no model.
+    #[arg(long, value_name = "PATH")]
+    pub save_model: Option<PathBuf>,
+
     #[command(flatten)]
     pub execution: ExecutionArgs,
 }
@@ -77,6 +85,7 @@ impl ExecutionArgs {
             budget: self.budget(),
             shard: self.shard.unwrap_or(Shard::ALL),
             fresh: self.fresh,
+            save_model: None,
         }
     }
 }
@@ -92,8 +101,19 @@ fn parse_shard(text: &str) -> std::result::Result<Shard, String> {
 /// run diverged.
 pub fn execute(args: RunArgs) -> Result<()> {
     let experiment = registry::load(&args.config)?;
-    let options = args.execution.options(args.out, args.runs, args.seed);
+    let mut options = args.execution.options(args.out, args.runs, args.seed);
+    options.save_model = args.save_model;
     let (_, outcome) = run_and_report(experiment.as_ref(), &options)?;
+    match outcome.saved.as_slice() {
+        [] => {}
+        [file] => println!("saved the trained model to {}", file.display()),
+        [first, .., last] => println!(
+            "saved {} trained models, {} to {}",
+            outcome.saved.len(),
+            first.display(),
+            last.display()
+        ),
+    }
     if outcome.diverged.is_empty() {
         Ok(())
     } else {

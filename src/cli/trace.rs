@@ -8,12 +8,12 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
-use crate::codec::trace::{
-    StandardFeed, Trace, load_standard, standard_hierarchy_spec, standard_stream_bytes,
-    to_saved_model, trace_standard, train_on_standard,
-};
 use crate::error::{Error, Result};
 use crate::plot::figure::with_suffix;
+use crate::trace::hierarchy::{
+    standard_hierarchy_spec, standard_stream_bytes, to_saved_model, train_on_standard,
+};
+use crate::trace::{Trace, Traced, model, trace};
 use crate::{files, saved};
 
 const RED_BOLD: &str = "\x1b[1;31m";
@@ -27,7 +27,9 @@ const LABEL_WIDTH: usize = 9;
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["model", "train", "write_standard_stream"])))]
 pub struct TraceArgs {
-    /// Trace a model saved by `chunker trace --train --save-model`.
+    /// Trace a saved model: one written by `chunker run --save-model` (a hierarchy, an
+    /// automatizer and chunker, or a conventional net, on its experiment's task) or by
+    /// `chunker trace --train --save-model`.
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Train a predictor hierarchy on the standard task first, then trace it.
@@ -56,7 +58,8 @@ pub struct TraceArgs {
     /// Save the trained hierarchy to this file (--train).
     #[arg(long, value_name = "PATH", requires = "train")]
     pub save_model: Option<PathBuf>,
-    /// Steps of fresh stream to show [default: the steps of 3 sequences, 3 (m + 1)].
+    /// Steps of fresh stream to show, 1 to 1,000,000 [default: the steps of 3 sequences,
+    /// 3 (m + 1), or 60 when the task's sequences vary in length].
     #[arg(long)]
     pub steps: Option<usize>,
     /// Seed of the stream shown. It draws from a generator stream of its own, so the
@@ -154,28 +157,35 @@ pub fn run(args: TraceArgs) -> Result<()> {
         return Ok(());
     }
 
-    let (mut feed, origin) = load_or_train(&args)?;
-    let task = feed.task;
-    let steps = args.steps.unwrap_or(3 * task.sequence_length());
-    if steps == 0 {
-        return Err(Error::invalid("--steps", steps, "expected an integer >= 1"));
+    if let Some(path) = &args.save_model {
+        files::check_output_path(path)?;
     }
-    let trace = trace_standard(&mut feed, steps, args.trace_seed)?;
+    if let Some(stem) = &args.figure {
+        files::check_output_path(&with_suffix(stem, ".csv"))?;
+    }
+    let (mut system, origin) = load_or_train(&args)?;
+    let sequence_length = system.sequence_length();
+    let steps = args
+        .steps
+        .unwrap_or(3 * sequence_length.unwrap_or(DEFAULT_STEPS / 3));
+    let trace = trace(system.as_mut(), steps, args.trace_seed)?;
 
     println!("{origin}");
     println!(
-        "{steps} fresh steps (trace seed {}); the top level keeps learning online:",
-        args.trace_seed
+        "{steps} fresh steps (trace seed {}); {}:",
+        args.trace_seed,
+        learning_note(&trace)
     );
     let colour = std::io::stdout().is_terminal();
-    print!("{}", render(&trace, colour, task.sequence_length()));
+    print!("{}", render(&trace, colour, sequence_length.unwrap_or(0)));
     if let Some(stem) = &args.figure {
         let csv_path = with_suffix(stem, ".csv");
         files::write_atomic(&csv_path, trace.to_csv().as_bytes())?;
-        let title = format!(
-            "Unexpected inputs per level, standard task (lag {})",
-            task.lag()
-        );
+        let title = if trace.labels.first().is_some_and(|l| l == "A") {
+            "Unexpected inputs, level 1 = automatizer A, level 2 = chunker C".to_string()
+        } else {
+            "Unexpected inputs per level".to_string()
+        };
         crate::plot::trace::trace_figure(&csv_path, stem, &title)?;
         println!(
             "figure: {} and {}, drawn from {}",
@@ -187,23 +197,24 @@ pub fn run(args: TraceArgs) -> Result<()> {
     Ok(())
 }
 
-/// Loads or trains the hierarchy to trace, and returns it with one line saying where it
+/// Steps shown by default on tasks whose sequences vary in length.
+const DEFAULT_STEPS: usize = 60;
+
+/// What keeps learning while the trace runs, by the kind of system traced.
+fn learning_note(trace: &Trace) -> &'static str {
+    match trace.labels.first().map(String::as_str) {
+        Some("A") => "A and C keep learning online",
+        Some("net") => "the net does not learn during the trace",
+        _ => "the top level keeps learning online",
+    }
+}
+
+/// Loads or trains the system to trace, and returns it with one line saying where it
 /// came from.
-fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
+fn load_or_train(args: &TraceArgs) -> Result<(Box<dyn Traced>, String)> {
     if let Some(path) = &args.model {
-        let (feed, metadata) = load_standard(path)?;
-        let sequences = metadata
-            .get("training_sequences")
-            .and_then(toml::Value::as_integer)
-            .unwrap_or(0);
-        let origin = format!(
-            "model {}: {} levels, trained on {sequences} sequences of the standard task \
-             (lag {})",
-            path.display(),
-            feed.hierarchy.levels().len(),
-            feed.task.lag()
-        );
-        return Ok((feed, origin));
+        let loaded = model::load(path)?;
+        return Ok((loaded.system, format!("model {}", loaded.description)));
     }
 
     let spec = standard_hierarchy_spec(args.lag, args.hidden, args.max_levels);
@@ -217,10 +228,13 @@ fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
         origin.push_str(&format!(" level {} {}", index + 1, level.ticks()));
     }
     if let Some(path) = &args.save_model {
-        saved::save(path, &to_saved_model(&feed, args.sequences, args.seed)?)?;
+        saved::save(
+            path,
+            &to_saved_model(&feed, args.lag, args.sequences, args.seed)?,
+        )?;
         origin.push_str(&format!("\nsaved the model to {}", path.display()));
     }
-    Ok((feed, origin))
+    Ok((Box::new(feed), origin))
 }
 
 /// The trace as text: blocks of steps, each with the input line and one line per level;
@@ -230,7 +244,14 @@ fn load_or_train(args: &TraceArgs) -> Result<(StandardFeed, String)> {
 /// inputs are bold red and expected ones dim.
 pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
     let cell = trace.names.iter().map(String::len).max().unwrap_or(1) + 1;
-    let fits = ((LINE_WIDTH - LABEL_WIDTH) / cell).max(1);
+    let label_width = trace
+        .labels
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(LABEL_WIDTH);
+    let fits = ((LINE_WIDTH - label_width) / cell).max(1);
     let per_block = if sequence_length >= 1 && sequence_length <= fits {
         fits / sequence_length * sequence_length
     } else {
@@ -240,13 +261,13 @@ pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
     let mut start = 0;
     while start < trace.steps() {
         let end = (start + per_block).min(trace.steps());
-        out.push_str(&format!("{:<LABEL_WIDTH$}", "input"));
+        out.push_str(&format!("{:<label_width$}", "input"));
         for name in &trace.names[start..end] {
             out.push_str(&format!("{name:>cell$}"));
         }
         out.push('\n');
         for level in 0..trace.levels() {
-            let mut line = format!("{:<LABEL_WIDTH$}", format!("level {}", level + 1));
+            let mut line = format!("{:<label_width$}", trace.labels[level]);
             for step in start..end {
                 let marker = if trace.unexpected[level][step] {
                     trace.names[step].as_str()
@@ -268,16 +289,26 @@ pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
         out.push('\n');
         start = end;
     }
-    out.push_str(
-        "legend: a symbol = unexpected input, passed to the level above; . = received and \
-         predicted; blank = not received (no tick)\n",
-    );
+    if trace.levels() == 1 && trace.labels[0] == "net" {
+        out.push_str("legend: a symbol = unexpected input; . = predicted\n");
+    } else {
+        out.push_str(
+            "legend: a symbol = unexpected input, passed to the level above; . = received \
+             and predicted; blank = not received (no tick)\n",
+        );
+    }
+    if trace.labels.first().is_some_and(|l| l == "A") {
+        out.push_str(
+            "A = the automatizer, which receives every input; C = the chunker, which \
+             receives only the inputs A did not expect\n",
+        );
+    }
     for level in 0..trace.levels() {
         let ticks = trace.ticked[level].iter().filter(|t| **t).count();
         let unexpected = trace.unexpected[level].iter().filter(|t| **t).count();
         out.push_str(&format!(
-            "level {}: {ticks} of {} steps received, {unexpected} unexpected\n",
-            level + 1,
+            "{}: {ticks} of {} steps received, {unexpected} unexpected\n",
+            trace.labels[level],
             trace.steps()
         ));
     }

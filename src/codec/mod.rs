@@ -6,7 +6,6 @@ pub mod bytes;
 pub mod checksum;
 pub mod compressor;
 pub mod stack;
-pub mod trace;
 
 pub use compressor::{CodecConfig, CodecReport, CurvePoint, compress, decompress};
 pub use stack::{Prediction, PredictorStack, StackConfig, StepOutcome};

@@ -12,10 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{CollapseConfig, NetConfig, SystemConfig, TargetInput};
 use super::run::{
-    CURVE_COLUMNS, CollapseTask, RunLength, SuccessConfig, curve_rows, progress_reporter, run_one,
+    CURVE_COLUMNS, CollapseTask, RunLength, SuccessConfig, curve_rows, progress_reporter,
+    train_system,
 };
 use crate::error::{Error, Result};
-use crate::experiment::{Budget, Cell, Experiment, Progress, RunError, RunReport};
+use crate::experiment::{
+    Budget, Cell, Experiment, Progress, RunError, RunReport, trained_metadata,
+};
+use crate::saved::two_net::two_net_model;
 use crate::tasks::StandardTask;
 use crate::tasks::lstm_task2a::Task2a;
 
@@ -267,7 +271,7 @@ impl Experiment for CollapseExperiment {
             curve_every: self.file.budget.curve_every,
         };
         let mut report = progress_reporter(progress, run);
-        let outcome = run_one(
+        let (outcome, system) = train_system(
             &self.task,
             &self.system,
             &self.file.success,
@@ -275,9 +279,16 @@ impl Experiment for CollapseExperiment {
             seed,
             &mut report,
         )?;
+        let metadata = trained_metadata(outcome.sequences_trained, outcome.solved);
+        let model = two_net_model(
+            &system.automatizer.net,
+            system.chunker.as_ref().map(|c| &c.net),
+            metadata,
+        );
         Ok(RunReport {
             curve: curve_rows(&outcome.curve),
             summary: summary_row(&outcome),
+            model: Some(model),
         })
     }
 }

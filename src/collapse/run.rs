@@ -58,6 +58,14 @@ impl CollapseTask {
         }
     }
 
+    /// Returns the task in words with its size, e.g. "standard (lag 20)".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Standard(t) => format!("standard (lag {})", t.lag()),
+            Self::Task2a(t) => format!("LSTM97 task 2a (p = {})", t.lag()),
+        }
+    }
+
     pub fn sequence_length(&self) -> usize {
         match self {
             Self::Standard(t) => t.sequence_length(),
@@ -325,6 +333,21 @@ pub fn run_one(
     seed: u64,
     report: &mut dyn FnMut(u64),
 ) -> std::result::Result<RunOutcome, RunError> {
+    train_system(task, config, success, length, seed, report).map(|(outcome, _)| outcome)
+}
+
+/// [`run_one`], also returning the trained system as it stood when the run ended.
+///
+/// # Errors
+/// As [`run_one`].
+pub fn train_system(
+    task: &CollapseTask,
+    config: &SystemConfig,
+    success: &SuccessConfig,
+    length: RunLength,
+    seed: u64,
+    report: &mut dyn FnMut(u64),
+) -> std::result::Result<(RunOutcome, TwoNetSystem), RunError> {
     let layout = task.layout();
     let first_symbols = task.first_symbols();
     let mut system = TwoNetSystem::new(config, layout, seed);
@@ -441,7 +464,7 @@ pub fn run_one(
                 );
                 let final_ticks =
                     recent_ticks.iter().sum::<u64>() as f64 / recent_ticks.len().max(1) as f64;
-                return Ok(RunOutcome {
+                let outcome = RunOutcome {
                     solved: outcome_solved.is_some(),
                     sequences_to_solve: outcome_solved,
                     frozen_confirmed: outcome_frozen.is_some(),
@@ -450,7 +473,8 @@ pub fn run_one(
                     final_ticks_per_sequence: final_ticks,
                     final_frozen,
                     curve,
-                });
+                };
+                return Ok((outcome, system));
             }
         }
         in_sequence |= step.first;

@@ -22,7 +22,7 @@ use super::automatizer::{
 };
 use super::chunker::{Chunker, TickReport};
 use super::config::{ImitatedState, ImitationSchedule, SurpriseRule, SystemConfig};
-use crate::net::{Params, State, argmax};
+use crate::net::{Net, Params, State, argmax};
 
 /// Random streams derived from a run's seed, one per consumer.
 pub mod streams {
@@ -137,6 +137,46 @@ impl TwoNetSystem {
             own_terms_on: true,
             steps: 0,
         }
+    }
+
+    /// Builds the system of `config` with trained nets in place of random ones, e.g. from
+    /// a saved model. Learner states start at zero, as at the start of a run.
+    ///
+    /// # Errors
+    /// A message naming the net whose shape is not the one `config` and `layout` give, or
+    /// a chunker given (or missing) against `config.chunker_enabled`.
+    pub fn from_nets(
+        config: &SystemConfig,
+        layout: Layout,
+        automatizer: Net,
+        chunker: Option<Net>,
+    ) -> std::result::Result<Self, String> {
+        // The random weights drawn here are all replaced below.
+        let mut system = Self::new(config, layout, 0);
+        if automatizer.shape != system.automatizer.net.shape {
+            return Err(format!(
+                "the automatizer has shape {:?}, but the config gives {:?}",
+                automatizer.shape, system.automatizer.net.shape
+            ));
+        }
+        system.automatizer.net = automatizer;
+        match (system.chunker.as_mut(), chunker) {
+            (Some(slot), Some(net)) if net.shape == slot.net.shape => slot.net = net,
+            (Some(slot), Some(net)) => {
+                return Err(format!(
+                    "the chunker has shape {:?}, but the config gives {:?}",
+                    net.shape, slot.net.shape
+                ));
+            }
+            (Some(_), None) => {
+                return Err("the config has a chunker, but the model holds none".into());
+            }
+            (None, Some(_)) => {
+                return Err("the model holds a chunker, but the config has none".into());
+            }
+            (None, None) => {}
+        }
+        Ok(system)
     }
 
     pub fn layout(&self) -> &Layout {

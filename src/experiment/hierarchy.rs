@@ -19,10 +19,13 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::config::{self, BudgetSection, RunSection};
-use super::{Budget, Cell, Experiment, NoProgress, Progress, RunError, RunReport};
+use super::{
+    Budget, Cell, Experiment, NoProgress, Progress, RunError, RunReport, trained_metadata,
+};
 use crate::compression::{SurpriseRule, TimeCode};
 use crate::error::{Error, Result};
 use crate::hierarchy::{Hierarchy, HierarchySpec, LevelSpec, Observation, PlateauTest};
+use crate::saved::hierarchy::hierarchy_model;
 use crate::tasks::StandardTask;
 use crate::tasks::automaton::AutomatonTask;
 use crate::tasks::grammar::GrammarTask;
@@ -45,7 +48,11 @@ pub enum TaskConfig {
 }
 
 impl TaskConfig {
-    fn symbols(&self) -> Result<usize> {
+    /// Returns the alphabet size.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the task's sizes are invalid.
+    pub fn symbols(&self) -> Result<usize> {
         Ok(match *self {
             Self::Standard { lag } => StandardTask::new(lag)?.symbols(),
             Self::Grammar {
@@ -81,8 +88,58 @@ impl TaskConfig {
         }
     }
 
-    /// The stream, drawn from `rng`.
-    fn stream(&self, rng: ChaCha8Rng) -> Result<Box<dyn Iterator<Item = Step>>> {
+    /// Returns the printed name of `symbol`: a, x, b1 .. bm on the standard task; a and b
+    /// on the grammar; a, x, u1 .. uK on the nested runs; a .. e on the automaton.
+    pub fn symbol_name(&self, symbol: usize) -> String {
+        let letter = |names: &[&str]| {
+            names
+                .get(symbol)
+                .map_or_else(|| format!("s{symbol}"), |n| (*n).to_string())
+        };
+        match *self {
+            Self::Standard { lag } => StandardTask::new(lag)
+                .map_or_else(|_| format!("s{symbol}"), |t| t.symbol_name(symbol)),
+            Self::Grammar { .. } => letter(&["a", "b"]),
+            Self::NestedRuns { .. } if symbol >= 2 => format!("u{}", symbol - 1),
+            Self::NestedRuns { .. } => letter(&["a", "x"]),
+            Self::Automaton { .. } => letter(&["a", "b", "c", "d", "e"]),
+        }
+    }
+
+    /// Returns the steps of every sequence, or `None` for the tasks whose sequences vary
+    /// in length (the grammar and the automaton).
+    pub fn sequence_length(&self) -> Option<usize> {
+        match *self {
+            Self::Standard { lag } => Some(lag + 1),
+            Self::NestedRuns {
+                phrases,
+                run_length,
+            } => Some(phrases * run_length + 1),
+            Self::Grammar { .. } | Self::Automaton { .. } => None,
+        }
+    }
+
+    /// Returns the task in words with its sizes, e.g. "standard (lag 20)".
+    pub fn describe(&self) -> String {
+        match *self {
+            Self::Standard { lag } => format!("standard (lag {lag})"),
+            Self::Grammar {
+                run_length,
+                body_runs,
+            } => format!("grammar (run length {run_length}, {body_runs} body runs)"),
+            Self::NestedRuns {
+                phrases,
+                run_length,
+            } => format!("nested runs ({phrases} phrases of {run_length})"),
+            Self::Automaton { copies } => format!("automaton ({copies} copies)"),
+        }
+    }
+
+    /// Returns the stream, drawn from `rng`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] when the task's sizes are invalid.
+    pub fn stream(&self, rng: ChaCha8Rng) -> Result<Box<dyn Iterator<Item = Step>>> {
         Ok(match *self {
             Self::Standard { lag } => Box::new(StandardTask::new(lag)?.stream(rng)),
             Self::Grammar {
@@ -492,7 +549,14 @@ pub fn run_one(
         optional(baseline.solved_at),
         Cell::Int(baseline.sequences),
     ];
-    Ok(RunReport { curve, summary })
+    let metadata = trained_metadata(chunker.sequences, chunker.solved_at.is_some());
+    let model = hierarchy_model(&hierarchy, metadata)
+        .expect("a spec read from a TOML config writes back to TOML");
+    Ok(RunReport {
+        curve,
+        summary,
+        model: Some(model),
+    })
 }
 
 /// A `hierarchy` experiment loaded from its config.

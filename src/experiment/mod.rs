@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::saved::SavedModel;
+
 /// The size of a run's budget: the CI-sized quick run, the default that fits the time
 /// budget of `chunker reproduce`, or the papers' complete budgets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -50,6 +52,22 @@ pub struct RunReport {
     pub curve: Vec<Vec<Cell>>,
     /// One row matching [`Experiment::summary_columns`].
     pub summary: Vec<Cell>,
+    /// The trained system as it stood when the run ended, for `chunker run --save-model`.
+    /// Its metadata says what the experiment knows (e.g. `training_sequences`); the runner
+    /// adds the experiment's name, resolved config, run, seed and budget before saving.
+    pub model: Option<SavedModel>,
+}
+
+/// The metadata every experiment puts in its [`RunReport::model`]: the training sequences
+/// done and whether the run solved its task.
+pub fn trained_metadata(sequences_trained: u64, solved: bool) -> toml::Table {
+    let mut table = toml::Table::new();
+    table.insert(
+        "training_sequences".into(),
+        toml::Value::Integer(i64::try_from(sequences_trained).unwrap_or(i64::MAX)),
+    );
+    table.insert("solved".into(), solved.into());
+    table
 }
 
 /// The reason a run stopped early.
@@ -129,5 +147,6 @@ pub mod hierarchy;
 pub mod records;
 pub mod registry;
 pub mod runner;
+pub mod saved_models;
 pub mod sidecar;
 pub mod table;

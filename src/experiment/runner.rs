@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::records::{self, Ending};
+use super::saved_models;
 use super::sidecar::Sidecar;
 use super::{Budget, Experiment, Progress, RunError};
 use crate::error::{Error, Result};
@@ -93,6 +94,10 @@ pub struct RunOptions {
     /// Delete the experiment's earlier records (every shard's) before planning, instead of
     /// keeping and skipping the runs they hold.
     pub fresh: bool,
+    /// Save each run's trained system under this path (see
+    /// [`saved_models::model_path`]); a recorded run whose model file is missing is run
+    /// again to make it.
+    pub save_model: Option<PathBuf>,
 }
 
 /// The runs an invocation will do, decided before any of them starts.
@@ -115,6 +120,8 @@ pub struct Outcome {
     pub finished: Vec<u32>,
     /// Diverged runs with their messages; their partial curves are recorded.
     pub diverged: Vec<(u32, String)>,
+    /// Model files written for `save_model`, in run order.
+    pub saved: Vec<PathBuf>,
     /// Runs merged into `curves.csv` and `summary.csv` (every shard's recorded runs).
     pub merged: usize,
 }
@@ -156,6 +163,9 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
             "expected an integer >= 1 (threads)",
         ));
     }
+    if let Some(path) = &options.save_model {
+        crate::files::check_output_path(&saved_models::model_path(path, 0, runs))?;
+    }
     let base_seed = options.seed.unwrap_or_else(|| experiment.default_seed());
     let dir = options.data_root.join(experiment.name());
     if options.fresh {
@@ -176,9 +186,16 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
     };
     sidecar.write(&dir)?;
 
+    let done = |run: u32| {
+        records::is_recorded(&dir, run)
+            && options
+                .save_model
+                .as_ref()
+                .is_none_or(|path| saved_models::model_path(path, run, runs).is_file())
+    };
     let (skipped, todo): (Vec<u32>, Vec<u32>) = (0..runs)
         .filter(|&run| options.shard.contains(run))
-        .partition(|&run| records::is_recorded(&dir, run));
+        .partition(|&run| done(run));
     Ok(Plan {
         dir,
         runs,
@@ -204,7 +221,7 @@ pub fn execute(
 ) -> Result<Outcome> {
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let results: Mutex<Vec<(u32, Result<Option<String>>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(u32, Result<RunEnd>)>> = Mutex::new(Vec::new());
     let workers = options.jobs.min(plan.todo.len()).max(1);
 
     std::thread::scope(|scope| {
@@ -214,7 +231,7 @@ pub fn execute(
                     let Some(&run) = plan.todo.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         break;
                     };
-                    let result = run_one(experiment, plan, run, options.budget, progress);
+                    let result = run_one(experiment, plan, run, options, progress);
                     if result.is_err() {
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -234,12 +251,16 @@ pub fn execute(
     let mut outcome = Outcome {
         finished: Vec::new(),
         diverged: Vec::new(),
+        saved: Vec::new(),
         merged: 0,
     };
     for (run, result) in results {
         match result? {
-            None => outcome.finished.push(run),
-            Some(message) => outcome.diverged.push((run, message)),
+            RunEnd::Finished { saved } => {
+                outcome.finished.push(run);
+                outcome.saved.extend(saved);
+            }
+            RunEnd::Diverged(message) => outcome.diverged.push((run, message)),
         }
     }
     outcome.merged = records::merge(&plan.dir)?.runs;
@@ -260,20 +281,41 @@ pub fn run_experiment(
     Ok((plan, outcome))
 }
 
-/// Does one run and records it; returns the divergence message of a diverged run.
+/// How one run ended.
+enum RunEnd {
+    /// With the model file written, when one was asked for.
+    Finished { saved: Option<PathBuf> },
+    /// With the divergence message.
+    Diverged(String),
+}
+
+/// Does one run, records it, and saves its model when `options.save_model` asks for it.
 fn run_one(
     experiment: &dyn Experiment,
     plan: &Plan,
     run: u32,
-    budget: Budget,
+    options: &RunOptions,
     progress: &dyn Progress,
-) -> Result<Option<String>> {
+) -> Result<RunEnd> {
     let seed = derive_seed(plan.base_seed, run);
-    match experiment.run(run, seed, budget, progress) {
-        Ok(report) => {
+    match experiment.run(run, seed, options.budget, progress) {
+        Ok(mut report) => {
+            let model = report.model.take();
             records::write_run(&plan.dir, experiment, run, seed, &Ending::Finished(&report))?;
+            let saved = match (&options.save_model, model) {
+                (Some(path), Some(model)) => Some(saved_models::save_run_model(
+                    path,
+                    plan.runs,
+                    experiment,
+                    run,
+                    seed,
+                    options.budget,
+                    model,
+                )?),
+                _ => None,
+            };
             progress.advance(run, plan.sequences_per_run);
-            Ok(None)
+            Ok(RunEnd::Finished { saved })
         }
         Err(error) => {
             let RunError::Diverged { partial, .. } = &error;
@@ -284,7 +326,7 @@ fn run_one(
             };
             records::write_run(&plan.dir, experiment, run, seed, &ending)?;
             progress.advance(run, plan.sequences_per_run);
-            Ok(Some(message))
+            Ok(RunEnd::Diverged(message))
         }
     }
 }

@@ -8,6 +8,7 @@
 //! [`Error::Malformed`] naming the path and the problem.
 
 pub mod hierarchy;
+pub mod two_net;
 
 use std::path::Path;
 

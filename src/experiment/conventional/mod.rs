@@ -13,8 +13,9 @@ use std::path::Path;
 
 use self::config::ConventionalConfig;
 use self::train::{CurvePoint, Trace};
-use super::{Budget, Cell, Experiment, Progress, RunError, RunReport};
+use super::{Budget, Cell, Experiment, Progress, RunError, RunReport, trained_metadata};
 use crate::error::Result;
+use crate::saved::{ModelKind, SavedModel, SavedNet};
 
 /// The experiment: its name (the config file's stem) and its validated config.
 #[derive(Clone, Debug)]
@@ -60,6 +61,20 @@ impl Conventional {
                 ]
             })
             .collect()
+    }
+
+    /// The trained net as a saved model of kind [`ModelKind::Net`].
+    fn model(&self, run: u32, trace: &Trace) -> SavedModel {
+        let mut metadata = trained_metadata(trace.sequences_trained, trace.solved_at.is_some());
+        metadata.insert("algorithm".into(), self.algorithm(run).name().into());
+        SavedModel {
+            kind: ModelKind::Net,
+            metadata,
+            nets: vec![SavedNet {
+                role: "net".into(),
+                net: trace.net.clone(),
+            }],
+        }
     }
 
     fn summary_row(&self, run: u32, trace: &Trace) -> Vec<Cell> {
@@ -147,6 +162,7 @@ impl Experiment for Conventional {
             Ok(trace) => Ok(RunReport {
                 curve: self.curve_rows(run, &trace.curve),
                 summary: self.summary_row(run, &trace),
+                model: Some(self.model(run, &trace)),
             }),
             Err((
                 RunError::Diverged {

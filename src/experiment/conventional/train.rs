@@ -43,6 +43,8 @@ pub struct Trace {
     /// Sequences done when the first successful window ended.
     pub solved_at: Option<u64>,
     pub sequences_trained: u64,
+    /// The net as it stood when training ended.
+    pub net: Net,
 }
 
 /// How often (in sequences) a run reports progress.
@@ -140,6 +142,7 @@ pub fn train(
         curve: tally.curve,
         solved_at: tally.solved_at,
         sequences_trained: tally.sequences,
+        net,
     })
 }
 
@@ -168,7 +171,7 @@ fn diverged(step: u64, detail: String, curve: Vec<CurvePoint>) -> (RunError, Vec
 
 /// Writes the input of one step into `x` (I): the symbol one-hot, then the target given
 /// at the previous step.
-fn encode_input(x: &mut Array1<f64>, symbol: usize, last_target: f64) {
+pub fn encode_input(x: &mut Array1<f64>, symbol: usize, last_target: f64) {
     x.fill(0.0);
     x[symbol] = 1.0;
     let target_input = x.len() - 1;

@@ -1,16 +1,18 @@
-//! The trace view of history compression on the standard task (Schmidhuber, Neural
-//! Computation 4(2), 1992; the "Standardaufgabe" of the 1993 habilitation thesis): which
-//! inputs each level of the predictor hierarchy received (its ticks) and which it found
-//! unexpected, step by step; training a hierarchy for it with the papers' settings; and the
-//! standard stream written as bytes for the compressor.
+//! Tracing the predictor hierarchy (Schmidhuber, Neural Computation 4(2), 1992; the
+//! "Standardaufgabe" of the 1993 habilitation thesis): a hierarchy fed its task's stream,
+//! training a hierarchy on the standard task with the papers' settings for
+//! `chunker trace --train`, and the standard stream written as bytes for the compressor.
 
 use std::path::Path;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::{StepRecord, TraceStep, Traced};
 use crate::compression::{SurpriseRule, TimeCode};
 use crate::error::{Error, Result};
+use crate::experiment::hierarchy::{Config, TaskConfig};
+use crate::experiment::saved_models::stored_config;
 use crate::hierarchy::{Hierarchy, HierarchySpec, LevelSpec, Observation, PlateauTest, Training};
 use crate::saved::SavedModel;
 use crate::saved::hierarchy::{hierarchy_model, load_hierarchy};
@@ -18,8 +20,6 @@ use crate::tasks::StandardTask;
 
 /// ChaCha stream of the training inputs; the weights use the seed's default stream 0.
 const TRAINING_STREAM: u64 = 1;
-/// ChaCha stream of the inputs shown by a trace.
-const TRACE_STREAM: u64 = 2;
 
 /// The two-level hierarchy of the 1993 thesis on the standard task of lag `lag`, with the
 /// settings of `experiments/hierarchy_standard_m20.toml`: logistic levels of `hidden`
@@ -55,32 +55,26 @@ pub fn standard_hierarchy_spec(lag: usize, hidden: usize, max_levels: usize) -> 
     }
 }
 
-/// A hierarchy being fed the standard stream: the target given at one step becomes part of
-/// the next input, as in the hierarchy experiment.
-pub struct StandardFeed {
+/// A hierarchy being fed its task's stream: the target given at one step becomes part of
+/// the next input, as in the hierarchy experiments.
+pub struct HierarchyFeed {
     pub hierarchy: Hierarchy,
-    pub task: StandardTask,
+    pub task: TaskConfig,
     pending_target: Option<f64>,
 }
 
-/// The effect of one step on each level.
-struct StepRecord {
-    ticked: Vec<bool>,
-    unexpected: Vec<bool>,
-}
-
-impl StandardFeed {
+impl HierarchyFeed {
     /// # Errors
     /// [`Error::InvalidValue`] when the hierarchy's alphabet is not the task's.
-    pub fn new(hierarchy: Hierarchy, task: StandardTask) -> Result<Self> {
-        if hierarchy.spec().symbols != task.symbols() {
+    pub fn new(hierarchy: Hierarchy, task: TaskConfig) -> Result<Self> {
+        let symbols = task.symbols()?;
+        if hierarchy.spec().symbols != symbols {
             return Err(Error::invalid(
                 "symbols",
                 hierarchy.spec().symbols,
                 format!(
-                    "expected {} symbols for the standard task of lag {}",
-                    task.symbols(),
-                    task.lag()
+                    "expected {symbols} symbols for the task {}",
+                    task.describe()
                 ),
             ));
         }
@@ -90,10 +84,39 @@ impl StandardFeed {
             pending_target: None,
         })
     }
+}
 
-    /// Feeds one step and records which levels ticked and which found the input
-    /// unexpected (their failure counts grew).
-    fn feed(&mut self, step: crate::tasks::standard::Step) -> Result<StepRecord> {
+impl Traced for HierarchyFeed {
+    fn labels(&self) -> Vec<String> {
+        (1..=self.hierarchy.levels().len())
+            .map(|level| format!("level {level}"))
+            .collect()
+    }
+
+    fn symbol_name(&self, symbol: usize) -> String {
+        self.task.symbol_name(symbol)
+    }
+
+    fn sequence_length(&self) -> Option<usize> {
+        self.task.sequence_length()
+    }
+
+    fn stream(&self, rng: ChaCha8Rng) -> Box<dyn Iterator<Item = TraceStep>> {
+        self.task.stream(rng).map_or_else(
+            |_| Box::new(std::iter::empty()) as Box<dyn Iterator<Item = TraceStep>>,
+            |stream| {
+                Box::new(stream.map(|s| TraceStep {
+                    symbol: s.symbol,
+                    target: s.target,
+                    first: s.position == 0,
+                }))
+            },
+        )
+    }
+
+    /// Records which levels ticked and which found the input unexpected (their failure
+    /// counts grew).
+    fn feed(&mut self, step: TraceStep) -> Result<StepRecord> {
         let before: Vec<u64> = self
             .hierarchy
             .levels()
@@ -103,7 +126,7 @@ impl StandardFeed {
         let observation = Observation {
             symbol: step.symbol,
             target: self.pending_target.take(),
-            sequence_start: step.position == 0,
+            sequence_start: step.first,
         };
         let outcome = self
             .hierarchy
@@ -136,10 +159,10 @@ pub fn train_on_standard(
     lag: usize,
     sequences: u64,
     seed: u64,
-) -> Result<StandardFeed> {
+) -> Result<HierarchyFeed> {
     let task = StandardTask::new(lag)?;
     let hierarchy = Hierarchy::from_seed(spec, seed)?;
-    let mut feed = StandardFeed::new(hierarchy, task)?;
+    let mut feed = HierarchyFeed::new(hierarchy, TaskConfig::Standard { lag })?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(TRAINING_STREAM);
     let steps = sequences.saturating_mul(task.sequence_length() as u64);
@@ -147,51 +170,13 @@ pub fn train_on_standard(
         .stream(rng)
         .take(usize::try_from(steps).unwrap_or(usize::MAX))
     {
-        feed.feed(step)?;
+        feed.feed(TraceStep {
+            symbol: step.symbol,
+            target: step.target,
+            first: step.position == 0,
+        })?;
     }
     Ok(feed)
-}
-
-/// A stretch of the standard stream as a hierarchy saw it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Trace {
-    /// Symbol names, one per step (a, x, b1 .. bm).
-    pub names: Vec<String>,
-    /// Per level, per step: the level received the input.
-    pub ticked: Vec<Vec<bool>>,
-    /// Per level, per step: the level received the input and did not expect it.
-    pub unexpected: Vec<Vec<bool>>,
-}
-
-impl Trace {
-    pub fn steps(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn levels(&self) -> usize {
-        self.ticked.len()
-    }
-
-    /// The trace as CSV: `step`, `symbol`, then `level_K_ticked` and `level_K_unexpected`
-    /// (true or false) for each level K.
-    pub fn to_csv(&self) -> String {
-        let mut text = String::from("step,symbol");
-        for level in 1..=self.levels() {
-            text.push_str(&format!(",level_{level}_ticked,level_{level}_unexpected"));
-        }
-        text.push('\n');
-        for (step, name) in self.names.iter().enumerate() {
-            text.push_str(&format!("{step},{name}"));
-            for level in 0..self.levels() {
-                text.push_str(&format!(
-                    ",{},{}",
-                    self.ticked[level][step], self.unexpected[level][step]
-                ));
-            }
-            text.push('\n');
-        }
-        text
-    }
 }
 
 /// The bytes of `sequences` sequences of the standard stream drawn from `seed`: one byte
@@ -226,37 +211,6 @@ pub fn standard_stream_bytes(lag: usize, sequences: u64, seed: u64) -> Result<Ve
         .collect()
 }
 
-/// Runs the hierarchy over `steps` fresh steps of the standard stream drawn from `seed`,
-/// recording each level's ticks and unexpected inputs. The hierarchy keeps learning online
-/// as it does in the experiment (only levels below the top are frozen); a level added
-/// during the trace has no ticks before it exists.
-///
-/// # Errors
-/// [`Error::Diverged`] when a level's loss or weights stop being finite.
-pub fn trace_standard(feed: &mut StandardFeed, steps: usize, seed: u64) -> Result<Trace> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(TRACE_STREAM);
-    let task = feed.task;
-    let mut names = Vec::with_capacity(steps);
-    let mut records = Vec::with_capacity(steps);
-    for step in task.stream(rng).take(steps) {
-        names.push(task.symbol_name(step.symbol));
-        records.push(feed.feed(step)?);
-    }
-    let levels = feed.hierarchy.levels().len();
-    let column = |pick: fn(&StepRecord) -> &Vec<bool>, level: usize| -> Vec<bool> {
-        records
-            .iter()
-            .map(|r| pick(r).get(level).copied().unwrap_or(false))
-            .collect()
-    };
-    Ok(Trace {
-        names,
-        ticked: (0..levels).map(|l| column(|r| &r.ticked, l)).collect(),
-        unexpected: (0..levels).map(|l| column(|r| &r.unexpected, l)).collect(),
-    })
-}
-
 /// The metadata keys saved with a hierarchy trained on the standard task.
 pub fn standard_metadata(lag: usize, sequences: u64, seed: u64) -> toml::Table {
     let mut table = toml::Table::new();
@@ -278,27 +232,38 @@ pub fn standard_metadata(lag: usize, sequences: u64, seed: u64) -> toml::Table {
 ///
 /// # Errors
 /// As [`hierarchy_model`].
-pub fn to_saved_model(feed: &StandardFeed, sequences: u64, seed: u64) -> Result<SavedModel> {
-    hierarchy_model(
-        &feed.hierarchy,
-        standard_metadata(feed.task.lag(), sequences, seed),
-    )
+pub fn to_saved_model(
+    feed: &HierarchyFeed,
+    lag: usize,
+    sequences: u64,
+    seed: u64,
+) -> Result<SavedModel> {
+    hierarchy_model(&feed.hierarchy, standard_metadata(lag, sequences, seed))
 }
 
-/// Loads a hierarchy saved for the standard task and returns it ready to be fed, with its
-/// metadata.
+/// The task of a hierarchy model's metadata: the config's task for a model saved by
+/// `chunker run --save-model`, or the standard task of `lag` for one saved by
+/// `chunker trace --train --save-model`.
 ///
 /// # Errors
-/// [`Error::Malformed`] naming `path` when it is not such a model.
-pub fn load_standard(path: &Path) -> Result<(StandardFeed, toml::Table)> {
-    let (hierarchy, metadata) = load_hierarchy(path)?;
+/// [`Error::Malformed`] naming `path` when the metadata names no task.
+pub fn saved_task(metadata: &toml::Table, path: &Path) -> Result<TaskConfig> {
     let malformed = |message: String| Error::Malformed {
         path: path.to_path_buf(),
         message,
     };
+    if metadata.contains_key("config") {
+        let (kind, text) = stored_config(metadata, path)?;
+        if kind != "hierarchy" {
+            return Err(malformed(format!(
+                "a hierarchy model whose config has kind {kind:?}, expected \"hierarchy\""
+            )));
+        }
+        return Ok(Config::parse(&text, path)?.task);
+    }
     if metadata.get("task").and_then(toml::Value::as_str) != Some("standard") {
         return Err(malformed(
-            "metadata `task` is not \"standard\"; the trace runs the standard task".into(),
+            "metadata has neither a `config` table nor `task = \"standard\"`".into(),
         ));
     }
     let lag = metadata
@@ -306,30 +271,57 @@ pub fn load_standard(path: &Path) -> Result<(StandardFeed, toml::Table)> {
         .and_then(toml::Value::as_integer)
         .and_then(|v| usize::try_from(v).ok())
         .ok_or_else(|| malformed("metadata `lag` is missing or not a positive integer".into()))?;
-    let task = StandardTask::new(lag).map_err(|e| malformed(e.to_string()))?;
-    let feed = StandardFeed::new(hierarchy, task).map_err(|e| malformed(e.to_string()))?;
+    StandardTask::new(lag).map_err(|e| malformed(e.to_string()))?;
+    Ok(TaskConfig::Standard { lag })
+}
+
+/// Loads a saved hierarchy and returns it ready to be fed its task, with its metadata.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Malformed`] naming `path` when it
+/// is not a hierarchy model or its task does not fit its nets.
+pub fn load_feed(path: &Path) -> Result<(HierarchyFeed, toml::Table)> {
+    let (hierarchy, metadata) = load_hierarchy(path)?;
+    feed_from_parts(hierarchy, metadata, path)
+}
+
+/// [`load_feed`] for a hierarchy already rebuilt from its model.
+///
+/// # Errors
+/// As [`load_feed`].
+pub fn feed_from_parts(
+    hierarchy: Hierarchy,
+    metadata: toml::Table,
+    path: &Path,
+) -> Result<(HierarchyFeed, toml::Table)> {
+    let task = saved_task(&metadata, path)?;
+    let feed = HierarchyFeed::new(hierarchy, task).map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     Ok((feed, metadata))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::trace;
 
     #[test]
     fn saved_model_round_trip_gives_same_trace() {
         let spec = standard_hierarchy_spec(4, 1, 2);
         let trained = train_on_standard(spec.clone(), 4, 300, 5).unwrap();
-        let model = to_saved_model(&trained, 300, 5).unwrap();
+        let model = to_saved_model(&trained, 4, 300, 5).unwrap();
         let bytes = crate::saved::encode(&model).unwrap();
         let path = Path::new("m");
         let loaded = crate::saved::decode(&bytes, path).unwrap();
         let (hierarchy, _) = crate::saved::hierarchy::hierarchy_from_model(loaded, path).unwrap();
-        let mut a = StandardFeed::new(hierarchy, trained.task).unwrap();
-        let model = to_saved_model(&trained, 300, 5).unwrap();
+        let mut a = HierarchyFeed::new(hierarchy, trained.task).unwrap();
+        let model = to_saved_model(&trained, 4, 300, 5).unwrap();
         let (hierarchy, _) = crate::saved::hierarchy::hierarchy_from_model(model, path).unwrap();
-        let mut b = StandardFeed::new(hierarchy, trained.task).unwrap();
-        let first = trace_standard(&mut a, 50, 3).unwrap();
-        let second = trace_standard(&mut b, 50, 3).unwrap();
+        let mut b = HierarchyFeed::new(hierarchy, trained.task).unwrap();
+        let first = trace(&mut a, 50, 3).unwrap();
+        let second = trace(&mut b, 50, 3).unwrap();
         assert_eq!(first, second);
         assert_eq!(first.levels(), trained.hierarchy.levels().len());
     }
@@ -338,7 +330,7 @@ mod tests {
     fn every_step_reaches_level_one() {
         let spec = standard_hierarchy_spec(3, 1, 2);
         let mut feed = train_on_standard(spec, 3, 20, 1).unwrap();
-        let trace = trace_standard(&mut feed, 30, 2).unwrap();
+        let trace = trace(&mut feed, 30, 2).unwrap();
         assert!(trace.ticked[0].iter().all(|t| *t));
         for level in 1..trace.levels() {
             // A level added during the trace has no ticks before it exists.

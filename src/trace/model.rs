@@ -1,0 +1,130 @@
+//! Loading any saved model as a system to trace: a hierarchy, an automatizer and chunker,
+//! or a single conventional net, each with the task its metadata names.
+
+use std::path::Path;
+
+use super::Traced;
+use super::hierarchy::feed_from_parts;
+use super::net::NetFeed;
+use super::two_net::TwoNetFeed;
+use crate::collapse::system::TwoNetSystem;
+use crate::error::{Error, Result};
+use crate::experiment::conventional::config::ConventionalConfig;
+use crate::experiment::saved_models::stored_config;
+use crate::saved::hierarchy::hierarchy_from_model;
+use crate::saved::two_net::two_nets_from_model;
+use crate::saved::{self, ModelKind};
+use crate::tasks::StandardTask;
+
+/// A loaded model ready to trace, with one line that says what it is.
+pub struct LoadedModel {
+    pub system: Box<dyn Traced>,
+    pub description: String,
+    pub metadata: toml::Table,
+}
+
+/// Loads the saved model at `path` with its task.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Malformed`] naming `path` when it
+/// is not a valid model, its metadata names no task, or its nets do not fit the task.
+pub fn load(path: &Path) -> Result<LoadedModel> {
+    let model = saved::load(path)?;
+    let malformed = |message: String| Error::Malformed {
+        path: path.to_path_buf(),
+        message,
+    };
+    let trained = training_note(&model.metadata);
+    match model.kind {
+        ModelKind::Hierarchy => {
+            let (hierarchy, metadata) = hierarchy_from_model(model, path)?;
+            let (feed, metadata) = feed_from_parts(hierarchy, metadata, path)?;
+            let description = format!(
+                "{}: a hierarchy of {}{trained}, on the {} task",
+                path.display(),
+                match feed.hierarchy.levels().len() {
+                    1 => "1 level".to_string(),
+                    levels => format!("{levels} levels"),
+                },
+                feed.task.describe()
+            );
+            Ok(LoadedModel {
+                system: Box::new(feed),
+                description,
+                metadata,
+            })
+        }
+        ModelKind::AutomatizerChunker => {
+            let nets = two_nets_from_model(model, path)?;
+            let (kind, text) = stored_config(&nets.metadata, path)?;
+            if kind != "collapse" {
+                return Err(malformed(format!(
+                    "an automatizer and chunker whose config has kind {kind:?}, expected \
+                     \"collapse\""
+                )));
+            }
+            let experiment = crate::collapse::experiment::parse("saved", &text, path)?;
+            let task = experiment.file().task()?;
+            let config = experiment.file().system();
+            let with_chunker = nets.chunker.is_some();
+            let system =
+                TwoNetSystem::from_nets(&config, task.layout(), nets.automatizer, nets.chunker)
+                    .map_err(malformed)?;
+            let description = format!(
+                "{}: an automatizer A{}{trained}, on the {} task",
+                path.display(),
+                if with_chunker { " and a chunker C" } else { "" },
+                task.describe()
+            );
+            Ok(LoadedModel {
+                system: Box::new(TwoNetFeed::new(system, task, config)),
+                description,
+                metadata: nets.metadata,
+            })
+        }
+        ModelKind::Net => {
+            let (kind, text) = stored_config(&model.metadata, path)?;
+            if kind != "conventional" {
+                return Err(malformed(format!(
+                    "a single net whose config has kind {kind:?}, expected \"conventional\""
+                )));
+            }
+            let config = ConventionalConfig::from_toml(&text, path)?;
+            let task = StandardTask::new(config.task.lag)?;
+            let net = model
+                .nets
+                .into_iter()
+                .next()
+                .expect("a decoded model holds at least one net")
+                .net;
+            let feed = NetFeed::new(net, task, config.success.error_bound)
+                .map_err(|e| malformed(e.to_string()))?;
+            Ok(LoadedModel {
+                system: Box::new(feed),
+                description: format!(
+                    "{}: a conventional net{trained}, on the standard task (lag {})",
+                    path.display(),
+                    config.task.lag
+                ),
+                metadata: model.metadata,
+            })
+        }
+    }
+}
+
+/// ", trained on N sequences (run R of EXPERIMENT)" from the metadata, as far as known.
+fn training_note(metadata: &toml::Table) -> String {
+    let mut note = String::new();
+    if let Some(sequences) = metadata
+        .get("training_sequences")
+        .and_then(toml::Value::as_integer)
+    {
+        note.push_str(&format!(", trained on {sequences} sequences"));
+    }
+    let experiment = metadata.get("experiment").and_then(toml::Value::as_str);
+    let run = metadata.get("run").and_then(toml::Value::as_integer);
+    if let (Some(experiment), Some(run)) = (experiment, run) {
+        note.push_str(&format!(" (run {run} of {experiment})"));
+    }
+    note
+}

@@ -1,0 +1,212 @@
+//! `chunker run --save-model`: every experiment kind saves its trained system, one file
+//! per run, with metadata that names the experiment, run, seed and config; the saved nets
+//! are exactly the trained ones; `chunker trace --model` traces each kind; a missing model
+//! is made again by rerunning only its run; a path that cannot be written fails before any
+//! run starts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chunker::experiment::runner::derive_seed;
+use chunker::experiment::{Budget, NoProgress, registry};
+use chunker::saved::{self, ModelKind};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn chunker(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(args)
+        .output()
+        .expect("the chunker binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chunker-save-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn config(name: &str) -> String {
+    format!("{ROOT}/experiments/{name}.toml")
+}
+
+/// Runs `name` with the quick budget and `runs` runs, saving models to `dir/m.chunknet`.
+fn run_saving(name: &str, dir: &Path, runs: u32) -> Output {
+    let out = dir.join("data");
+    let model = dir.join("m.chunknet");
+    chunker(&[
+        "run",
+        &config(name),
+        "--quick",
+        "--runs",
+        &runs.to_string(),
+        "--jobs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--save-model",
+        model.to_str().unwrap(),
+    ])
+}
+
+/// The model the experiment's run `run` trains, computed in this process.
+fn trained_in_process(name: &str, run: u32) -> saved::SavedModel {
+    let experiment = registry::load(Path::new(&config(name))).unwrap();
+    let seed = derive_seed(experiment.default_seed(), run);
+    experiment
+        .run(run, seed, Budget::Quick, &NoProgress)
+        .unwrap()
+        .model
+        .expect("every experiment kind hands back its trained system")
+}
+
+fn check_saved(name: &str, kind: ModelKind, roles: &[&str]) -> PathBuf {
+    let dir = scratch(name);
+    let output = run_saving(name, &dir, 2);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("saved 2 trained models"));
+    assert!(
+        !dir.join("m.chunknet").exists(),
+        "two runs get numbered files"
+    );
+    for run in 0..2u32 {
+        let path = dir.join(format!("m.run{run}.chunknet"));
+        let model = saved::load(&path).unwrap();
+        assert_eq!(model.kind, kind);
+        let saved_roles: Vec<&str> = model.nets.iter().map(|n| n.role.as_str()).collect();
+        assert_eq!(saved_roles, roles);
+        let metadata = &model.metadata;
+        assert_eq!(metadata["experiment"].as_str(), Some(name));
+        assert_eq!(metadata["run"].as_integer(), Some(i64::from(run)));
+        assert_eq!(metadata["budget"].as_str(), Some("quick"));
+        let experiment = registry::load(Path::new(&config(name))).unwrap();
+        let seed = derive_seed(experiment.default_seed(), run);
+        assert_eq!(metadata["seed"].as_str(), Some(seed.to_string().as_str()));
+        let stored = metadata["config"].as_table().expect("a config table");
+        assert!(stored.contains_key("kind"));
+        assert!(metadata["training_sequences"].as_integer().unwrap() > 0);
+
+        let trained = trained_in_process(name, run);
+        assert_eq!(
+            model.nets, trained.nets,
+            "the file holds the trained weights"
+        );
+    }
+    dir
+}
+
+fn trace_lines(model: &Path) -> String {
+    let output = chunker(&["trace", "--model", model.to_str().unwrap(), "--steps", "30"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+#[test]
+fn hierarchy_runs_save_and_trace() {
+    let dir = check_saved("hierarchy_standard_m20", ModelKind::Hierarchy, &["level 1"]);
+    let trace = trace_lines(&dir.join("m.run0.chunknet"));
+    assert!(trace.contains("run 0 of hierarchy_standard_m20"), "{trace}");
+    assert!(
+        trace.contains("level 1: 30 of 30 steps received"),
+        "{trace}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn two_net_runs_save_and_trace() {
+    let dir = check_saved(
+        "chunker_20step_best",
+        ModelKind::AutomatizerChunker,
+        &["automatizer", "chunker"],
+    );
+    let trace = trace_lines(&dir.join("m.run1.chunknet"));
+    assert!(
+        trace.contains("an automatizer A and a chunker C"),
+        "{trace}"
+    );
+    assert!(trace.contains("A: 30 of 30 steps received"), "{trace}");
+    // C receives exactly the inputs A did not expect.
+    let count = |prefix: &str, word: &str| -> usize {
+        let line = trace
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no line {prefix} in {trace}"));
+        let before = line.split(word).next().unwrap();
+        before.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    assert_eq!(count("A:", "unexpected"), count("C:", "of 30"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn conventional_runs_save_and_trace() {
+    let dir = check_saved("standard_task_conventional_m4", ModelKind::Net, &["net"]);
+    let trace = trace_lines(&dir.join("m.run0.chunknet"));
+    assert!(trace.contains("a conventional net"), "{trace}");
+    assert!(trace.contains("net: 30 of 30 steps received"), "{trace}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn one_run_uses_the_path_and_a_missing_model_is_made_again() {
+    let dir = scratch("again");
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let model = dir.join("m.chunknet");
+    let first = fs::read(&model).expect("one run saves to the path itself");
+
+    // Records and model present: nothing to do.
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(
+        text(&output.stderr).contains("0 runs to do"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    fs::remove_file(&model).unwrap();
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("1 run"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        fs::read(&model).unwrap(),
+        first,
+        "the rerun saves the same bytes"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unwritable_model_path_fails_before_any_run() {
+    let dir = scratch("unwritable");
+    let file = dir.join("a-file");
+    fs::write(&file, b"x").unwrap();
+    let out = dir.join("data");
+    let model = file.join("m.chunknet");
+    let output = chunker(&[
+        "run",
+        &config("hierarchy_standard_m20"),
+        "--quick",
+        "--runs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--save-model",
+        model.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("a-file"), "{stderr}");
+    assert!(!out.exists(), "no run started: {stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
