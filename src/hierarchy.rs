@@ -620,6 +620,14 @@ impl Hierarchy {
         self.spec.targets.then(|| top.outputs()[self.spec.symbols])
     }
 
+    /// Freezes every level: from now on the hierarchy only predicts and passes inputs up,
+    /// and never grows. For testing a trained hierarchy on fresh data.
+    pub fn freeze_all(&mut self) {
+        for level in self.levels.iter_mut().filter(|l| !l.is_frozen()) {
+            level.freeze();
+        }
+    }
+
     /// Freezes the top level and adds a new one above it; does nothing at `max_levels`.
     /// Returns whether a level was added.
     pub fn grow(&mut self) -> bool {

@@ -210,3 +210,79 @@ fn unwritable_model_path_fails_before_any_run() {
     assert!(!out.exists(), "no run started: {stderr}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn evaluate_tests_a_trained_automatizer_alone() {
+    let dir = scratch("evaluate");
+    let out = dir.join("data");
+    let model = dir.join("best.chunknet");
+    // The default budget stops once a frozen check of A passes (run 0: about 2,400
+    // sequences, a fraction of a second).
+    let output = chunker(&[
+        "run",
+        &config("chunker_20step_best"),
+        "--runs",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--save-model",
+        model.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let before = saved::load(&model).unwrap();
+
+    let output = chunker(&["evaluate", "--model", model.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("A alone, without C:"))
+        .unwrap_or_else(|| panic!("no frozen-test line in {stdout}"));
+    let passed: u64 = line.split_whitespace().nth(4).unwrap().parse().unwrap();
+    assert!(
+        passed >= 950,
+        "a frozen-confirmed A passes fresh sequences: {stdout}"
+    );
+    assert_eq!(
+        saved::load(&model).unwrap(),
+        before,
+        "evaluating changes no file"
+    );
+
+    let output = chunker(&[
+        "evaluate",
+        "--model",
+        model.to_str().unwrap(),
+        "--sequences",
+        "0",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--sequences"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn evaluate_reports_a_hierarchy_and_rejects_a_foreign_file() {
+    let dir = scratch("evaluate-h");
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let model = dir.join("m.chunknet");
+    let output = chunker(&[
+        "evaluate",
+        "--model",
+        model.to_str().unwrap(),
+        "--sequences",
+        "50",
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("of 50 sequences"), "{stdout}");
+    assert!(stdout.contains("level 1"), "{stdout}");
+
+    let foreign = dir.join("foreign.chunknet");
+    fs::write(&foreign, b"PNG not a model at all").unwrap();
+    let output = chunker(&["evaluate", "--model", foreign.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("not a chunker saved model"));
+    let _ = fs::remove_dir_all(&dir);
+}

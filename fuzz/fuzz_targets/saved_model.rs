@@ -21,7 +21,7 @@ fn exercise(bytes: &[u8], file: &Path) {
     assert_eq!(again, model, "encode and decode are inverse");
     std::fs::write(file, bytes).expect("the temporary folder is writable");
     if let Ok(mut loaded) = model::load(file) {
-        let _ = trace(loaded.system.as_mut(), 30, 1);
+        let _ = trace(loaded.system.traced(), 30, 1);
     }
 }
 

@@ -10,6 +10,7 @@ use crate::error::Result;
 
 pub mod compress;
 pub mod decompress;
+pub mod evaluate;
 pub mod plot;
 pub mod progress;
 pub mod reproduce;
@@ -47,6 +48,8 @@ pub enum Command {
     Decompress(decompress::DecompressArgs),
     /// Show which inputs each level of a predictor stack found unexpected.
     Trace(trace::TraceArgs),
+    /// Test a saved model on fresh sequences of its task with learning switched off.
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -132,6 +135,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Compress(args) => compress::run(args),
         Command::Decompress(args) => decompress::run(args),
         Command::Trace(args) => trace::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     }
 }
 

@@ -13,7 +13,8 @@ use crate::plot::figure::with_suffix;
 use crate::trace::hierarchy::{
     standard_hierarchy_spec, standard_stream_bytes, to_saved_model, train_on_standard,
 };
-use crate::trace::{Trace, Traced, model, trace};
+use crate::trace::model::{self, System};
+use crate::trace::{Trace, trace};
 use crate::{files, saved};
 
 const RED_BOLD: &str = "\x1b[1;31m";
@@ -164,11 +165,11 @@ pub fn run(args: TraceArgs) -> Result<()> {
         files::check_output_path(&with_suffix(stem, ".csv"))?;
     }
     let (mut system, origin) = load_or_train(&args)?;
-    let sequence_length = system.sequence_length();
+    let sequence_length = system.traced().sequence_length();
     let steps = args
         .steps
         .unwrap_or(3 * sequence_length.unwrap_or(DEFAULT_STEPS / 3));
-    let trace = trace(system.as_mut(), steps, args.trace_seed)?;
+    let trace = trace(system.traced(), steps, args.trace_seed)?;
 
     println!("{origin}");
     println!(
@@ -211,7 +212,7 @@ fn learning_note(trace: &Trace) -> &'static str {
 
 /// Loads or trains the system to trace, and returns it with one line saying where it
 /// came from.
-fn load_or_train(args: &TraceArgs) -> Result<(Box<dyn Traced>, String)> {
+fn load_or_train(args: &TraceArgs) -> Result<(System, String)> {
     if let Some(path) = &args.model {
         let loaded = model::load(path)?;
         return Ok((loaded.system, format!("model {}", loaded.description)));
@@ -234,7 +235,7 @@ fn load_or_train(args: &TraceArgs) -> Result<(Box<dyn Traced>, String)> {
         )?;
         origin.push_str(&format!("\nsaved the model to {}", path.display()));
     }
-    Ok((Box::new(feed), origin))
+    Ok((System::Hierarchy(feed), origin))
 }
 
 /// The trace as text: blocks of steps, each with the input line and one line per level;

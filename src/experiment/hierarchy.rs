@@ -131,7 +131,8 @@ impl TaskConfig {
                 phrases,
                 run_length,
             } => format!("nested runs ({phrases} phrases of {run_length})"),
-            Self::Automaton { copies } => format!("automaton ({copies} copies)"),
+            Self::Automaton { copies: 1 } => "automaton (1 copy of each emission)".into(),
+            Self::Automaton { copies } => format!("automaton ({copies} copies of each emission)"),
         }
     }
 

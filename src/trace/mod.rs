@@ -7,6 +7,7 @@
 //! and chunker of the two-net system ([`two_net`]), and a single conventional net
 //! ([`net`]).
 
+pub mod evaluate;
 pub mod hierarchy;
 pub mod model;
 pub mod net;

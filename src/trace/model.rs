@@ -1,27 +1,53 @@
-//! Loading any saved model as a system to trace: a hierarchy, an automatizer and chunker,
-//! or a single conventional net, each with the task its metadata names.
+//! Loading any saved model as a system to trace or evaluate: a hierarchy, an automatizer
+//! and chunker, or a single conventional net, each with the task its metadata names.
 
 use std::path::Path;
 
 use super::Traced;
-use super::hierarchy::feed_from_parts;
+use super::hierarchy::{HierarchyFeed, feed_from_parts};
 use super::net::NetFeed;
 use super::two_net::TwoNetFeed;
 use crate::collapse::system::TwoNetSystem;
 use crate::error::{Error, Result};
 use crate::experiment::conventional::config::ConventionalConfig;
+use crate::experiment::hierarchy::Config;
 use crate::experiment::saved_models::stored_config;
 use crate::saved::hierarchy::hierarchy_from_model;
 use crate::saved::two_net::two_nets_from_model;
 use crate::saved::{self, ModelKind};
 use crate::tasks::StandardTask;
 
-/// A loaded model ready to trace, with one line that says what it is.
+/// A loaded system of one of the three kinds.
+pub enum System {
+    Hierarchy(HierarchyFeed),
+    TwoNet(TwoNetFeed),
+    Net(NetFeed),
+}
+
+impl System {
+    /// The system as something to trace.
+    pub fn traced(&mut self) -> &mut dyn Traced {
+        match self {
+            Self::Hierarchy(feed) => feed,
+            Self::TwoNet(feed) => feed,
+            Self::Net(feed) => feed,
+        }
+    }
+}
+
+/// A loaded model ready to trace or evaluate, with one line that says what it is.
 pub struct LoadedModel {
-    pub system: Box<dyn Traced>,
+    pub system: System,
     pub description: String,
+    /// The success bound of the config the model was trained with: the largest absolute
+    /// error that counts as correct, or 0.3 (the 1992 bound) when the model has no config.
+    pub bound: f64,
     pub metadata: toml::Table,
 }
+
+/// The success bound used for models saved without a config (`trace --train`): the 0.3 of
+/// the 20-step experiment (Schmidhuber 1992, section 5).
+pub const DEFAULT_BOUND: f64 = 0.3;
 
 /// Loads the saved model at `path` with its task.
 ///
@@ -48,9 +74,14 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
                 },
                 feed.task.describe()
             );
+            let bound = match stored_config(&metadata, path) {
+                Ok((_, text)) => Config::parse(&text, path)?.success.error,
+                Err(_) => DEFAULT_BOUND,
+            };
             Ok(LoadedModel {
-                system: Box::new(feed),
+                system: System::Hierarchy(feed),
                 description,
+                bound,
                 metadata,
             })
         }
@@ -77,8 +108,9 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
                 task.describe()
             );
             Ok(LoadedModel {
-                system: Box::new(TwoNetFeed::new(system, task, config)),
+                system: System::TwoNet(TwoNetFeed::new(system, task, config)),
                 description,
+                bound: experiment.file().success.bound,
                 metadata: nets.metadata,
             })
         }
@@ -100,7 +132,8 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
             let feed = NetFeed::new(net, task, config.success.error_bound)
                 .map_err(|e| malformed(e.to_string()))?;
             Ok(LoadedModel {
-                system: Box::new(feed),
+                system: System::Net(feed),
+                bound: config.success.error_bound,
                 description: format!(
                     "{}: a conventional net{trained}, on the standard task (lag {})",
                     path.display(),

@@ -15,8 +15,8 @@ use crate::tasks::StandardTask;
 
 /// A frozen conventional net being fed the standard stream.
 pub struct NetFeed {
-    net: Net,
-    task: StandardTask,
+    pub net: Net,
+    pub task: StandardTask,
     bound: f64,
     x: Array1<f64>,
     state: State,

@@ -20,9 +20,9 @@ const BOUND: f64 = 0.3;
 
 /// A two-net system being fed its task's stream.
 pub struct TwoNetFeed {
-    system: TwoNetSystem,
-    task: CollapseTask,
-    config: SystemConfig,
+    pub system: TwoNetSystem,
+    pub task: CollapseTask,
+    pub config: SystemConfig,
     encoder: InputEncoder,
     x: Array1<f64>,
 }
