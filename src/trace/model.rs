@@ -20,7 +20,7 @@ use crate::tasks::StandardTask;
 /// A loaded system of one of the three kinds.
 pub enum System {
     Hierarchy(HierarchyFeed),
-    TwoNet(TwoNetFeed),
+    TwoNet(Box<TwoNetFeed>),
     Net(NetFeed),
 }
 
@@ -29,7 +29,7 @@ impl System {
     pub fn traced(&mut self) -> &mut dyn Traced {
         match self {
             Self::Hierarchy(feed) => feed,
-            Self::TwoNet(feed) => feed,
+            Self::TwoNet(feed) => feed.as_mut(),
             Self::Net(feed) => feed,
         }
     }
@@ -108,7 +108,7 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
                 task.describe()
             );
             Ok(LoadedModel {
-                system: System::TwoNet(TwoNetFeed::new(system, task, config)),
+                system: System::TwoNet(Box::new(TwoNetFeed::new(system, task, config))),
                 description,
                 bound: experiment.file().success.bound,
                 metadata: nets.metadata,
