@@ -235,7 +235,7 @@ fn load_or_train(args: &TraceArgs) -> Result<(System, String)> {
         )?;
         origin.push_str(&format!("\nsaved the model to {}", path.display()));
     }
-    Ok((System::Hierarchy(feed), origin))
+    Ok((System::Hierarchy(Box::new(feed)), origin))
 }
 
 /// The trace as text: blocks of steps, each with the input line and one line per level;

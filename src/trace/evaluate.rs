@@ -223,7 +223,7 @@ mod tests {
             .iter()
             .map(|l| l.net.clone())
             .collect();
-        let mut system = System::Hierarchy(feed);
+        let mut system = System::Hierarchy(Box::new(feed));
         let result = evaluate(&mut system, 40, 1, 0.3).unwrap();
         assert_eq!(result.sequences, 40);
         assert!(result.targets_within_bound.unwrap() <= 40);
@@ -244,7 +244,7 @@ mod tests {
     fn zero_sequences_is_rejected() {
         let spec = standard_hierarchy_spec(3, 1, 1);
         let feed = train_on_standard(spec, 3, 5, 1).unwrap();
-        let mut system = System::Hierarchy(feed);
+        let mut system = System::Hierarchy(Box::new(feed));
         assert!(evaluate(&mut system, 0, 1, 0.3).is_err());
     }
 }

@@ -19,18 +19,18 @@ use crate::tasks::StandardTask;
 
 /// A loaded system of one of the three kinds.
 pub enum System {
-    Hierarchy(HierarchyFeed),
+    Hierarchy(Box<HierarchyFeed>),
     TwoNet(Box<TwoNetFeed>),
-    Net(NetFeed),
+    Net(Box<NetFeed>),
 }
 
 impl System {
     /// The system as something to trace.
     pub fn traced(&mut self) -> &mut dyn Traced {
         match self {
-            Self::Hierarchy(feed) => feed,
+            Self::Hierarchy(feed) => feed.as_mut(),
             Self::TwoNet(feed) => feed.as_mut(),
-            Self::Net(feed) => feed,
+            Self::Net(feed) => feed.as_mut(),
         }
     }
 }
@@ -79,7 +79,7 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
                 Err(_) => DEFAULT_BOUND,
             };
             Ok(LoadedModel {
-                system: System::Hierarchy(feed),
+                system: System::Hierarchy(Box::new(feed)),
                 description,
                 bound,
                 metadata,
@@ -132,7 +132,7 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
             let feed = NetFeed::new(net, task, config.success.error_bound)
                 .map_err(|e| malformed(e.to_string()))?;
             Ok(LoadedModel {
-                system: System::Net(feed),
+                system: System::Net(Box::new(feed)),
                 bound: config.success.error_bound,
                 description: format!(
                     "{}: a conventional net{trained}, on the standard task (lag {})",
