@@ -1,8 +1,8 @@
-//! `chunker run --save-model`: every experiment kind saves its trained system, one file
-//! per run, with metadata that names the experiment, run, seed and config; the saved nets
-//! are exactly the trained ones; `chunker trace --model` traces each kind; a missing model
-//! is made again by rerunning only its run; a path that cannot be written fails before any
-//! run starts.
+//! `chunker run --save-model`, `trace --model` and `evaluate --model`. Every experiment
+//! kind saves its trained system, one file per run, with metadata that names the
+//! experiment, run, seed and config, and the saved nets are exactly the trained ones.
+//! `trace` and `evaluate` load each kind. A missing model is made again by rerunning only
+//! its run, and a path that cannot be written fails before any run starts.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ fn run_saving(name: &str, dir: &Path, runs: u32) -> Output {
     ])
 }
 
-/// The model the experiment's run `run` trains, computed in this process.
+/// Trains the experiment's run `run` in this process and returns its model.
 fn trained_in_process(name: &str, run: u32) -> saved::SavedModel {
     let experiment = registry::load(Path::new(&config(name))).unwrap();
     let seed = derive_seed(experiment.default_seed(), run);
@@ -155,7 +155,7 @@ fn conventional_runs_save_and_trace() {
 }
 
 #[test]
-fn one_run_uses_the_path_and_a_missing_model_is_made_again() {
+fn missing_model_is_made_again() {
     let dir = scratch("again");
     let output = run_saving("hierarchy_standard_m20", &dir, 1);
     assert!(output.status.success(), "{}", text(&output.stderr));
@@ -187,7 +187,7 @@ fn one_run_uses_the_path_and_a_missing_model_is_made_again() {
 }
 
 #[test]
-fn unwritable_model_path_fails_before_any_run() {
+fn unwritable_model_path_fails_early() {
     let dir = scratch("unwritable");
     let file = dir.join("a-file");
     fs::write(&file, b"x").unwrap();
@@ -212,7 +212,7 @@ fn unwritable_model_path_fails_before_any_run() {
 }
 
 #[test]
-fn evaluate_tests_a_trained_automatizer_alone() {
+fn evaluate_trained_automatizer_alone() {
     let dir = scratch("evaluate");
     let out = dir.join("data");
     let model = dir.join("best.chunknet");
@@ -262,7 +262,7 @@ fn evaluate_tests_a_trained_automatizer_alone() {
 }
 
 #[test]
-fn evaluate_reports_a_hierarchy_and_rejects_a_foreign_file() {
+fn evaluate_hierarchy_and_foreign_file() {
     let dir = scratch("evaluate-h");
     let output = run_saving("hierarchy_standard_m20", &dir, 1);
     assert!(output.status.success(), "{}", text(&output.stderr));

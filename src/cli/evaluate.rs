@@ -44,7 +44,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     Ok(())
 }
 
-/// The evaluation in words, one fact per line.
+/// Formats the evaluation in words, one fact per line.
 pub fn report(result: &Evaluation, seed: u64) -> String {
     let mut out = format!(
         "{} fresh sequences (seed {seed}), learning switched off, success bound {}:\n",

@@ -136,11 +136,11 @@ pub fn run_and_report(
     let plan = runner::plan(experiment, options)?;
     let name = experiment.name();
     eprintln!(
-        "{name}: {} runs to do, {} already recorded, {} sequences each, {} threads",
-        plan.todo.len(),
+        "{name}: {} to do, {} already recorded, {} sequences each, {}",
+        count(plan.todo.len(), "run"),
         plan.skipped.len(),
         plan.sequences_per_run,
-        options.jobs
+        count(options.jobs, "thread")
     );
     let progress = StderrProgress::new(name, plan.runs, plan.todo.len(), plan.sequences_per_run);
     let outcome = runner::execute(experiment, &plan, options, &progress);
@@ -150,9 +150,18 @@ pub fn run_and_report(
         eprintln!("{name}: run {run} diverged: {message}");
     }
     println!(
-        "{name}: {} runs recorded in {}",
-        outcome.merged,
+        "{name}: {} recorded in {}",
+        count(outcome.merged, "run"),
         plan.dir.display()
     );
     Ok((plan, outcome))
+}
+
+/// `n` followed by `noun`, in the plural unless `n` is 1: "1 run", "2 runs".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -201,7 +201,7 @@ pub fn run(args: TraceArgs) -> Result<()> {
 /// Steps shown by default on tasks whose sequences vary in length.
 const DEFAULT_STEPS: usize = 60;
 
-/// What keeps learning while the trace runs, by the kind of system traced.
+/// Describes what keeps learning while the trace runs, by the kind of system traced.
 fn learning_note(trace: &Trace) -> &'static str {
     match trace.labels.first().map(String::as_str) {
         Some("A") => "A and C keep learning online",

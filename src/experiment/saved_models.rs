@@ -1,5 +1,5 @@
 //! The trained systems of `chunker run --save-model PATH`: one saved model per run, named
-//! after PATH, with metadata that says which experiment, config, run and seed made it, so
+//! after PATH, with metadata that names the experiment, config, run and seed that made it, so
 //! that `chunker trace --model` and `chunker evaluate --model` can rebuild its task.
 
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use super::{Budget, Experiment};
 use crate::error::{Error, Result};
 use crate::saved::{self, SavedModel};
 
-/// The file that receives run `run`'s model: `path` itself when the experiment has one
+/// Returns the file that receives run `run`'s model: `path` itself when the experiment has one
 /// run, otherwise `path` with `.runN` before its extension (`a.chunknet` becomes
 /// `a.run3.chunknet`, and `a` becomes `a.run3`).
 pub fn model_path(path: &Path, run: u32, runs: u32) -> PathBuf {
@@ -85,7 +85,7 @@ pub fn save_run_model(
     Ok(file)
 }
 
-/// The resolved config stored in a run's model, as TOML text, with its `kind`.
+/// Returns the `kind` and the TOML text of the resolved config stored in a run's model.
 ///
 /// # Errors
 /// [`Error::Malformed`] naming `path` when the metadata has no `config` table or the
@@ -117,7 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_run_keeps_the_path_and_several_number_it() {
+    fn model_path_numbers_several_runs() {
         let path = Path::new("models/a20.chunknet");
         assert_eq!(model_path(path, 0, 1), PathBuf::from("models/a20.chunknet"));
         assert_eq!(

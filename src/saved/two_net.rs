@@ -13,8 +13,8 @@ pub const AUTOMATIZER: &str = "automatizer";
 /// Role of the chunker's net.
 pub const CHUNKER: &str = "chunker";
 
-/// The two nets as a saved model with `metadata`; `chunker` is `None` for a system run
-/// without C (the conventional-net control of the collapse experiments).
+/// Returns the two nets as a saved model with `metadata`. `chunker` is `None` for a system
+/// run without C (the conventional-net control of the collapse experiments).
 pub fn two_net_model(
     automatizer: &Net,
     chunker: Option<&Net>,

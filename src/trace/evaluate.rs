@@ -1,6 +1,6 @@
 //! Testing a saved system on fresh sequences of its task with learning switched off, as
-//! the papers test a trained net: the target predictions of a hierarchy or a conventional
-//! net against the success bound, and for the two-net system the frozen test of the
+//! the papers test a trained net. A hierarchy or a conventional net is judged by its target
+//! predictions against the success bound. The two-net system gets the frozen test of the
 //! automatizer alone (Schmidhuber 1992, section 5), in which C is not used at all.
 
 use ndarray::Array1;
@@ -111,7 +111,7 @@ impl TargetTally {
     }
 }
 
-/// Every level frozen; the target read out of the top level is judged as in training.
+/// Freezes every level and judges the target read out of the top level, as in training.
 fn evaluate_hierarchy(
     feed: &mut HierarchyFeed,
     sequences: u64,
@@ -155,7 +155,7 @@ fn evaluate_hierarchy(
     Ok(tally.finish(bound, labels, steps))
 }
 
-/// The frozen test of the collapse experiments: A alone, from a zero state, without C.
+/// Runs the frozen test of the collapse experiments: A alone, from a zero state, without C.
 fn evaluate_two_net(feed: &TwoNetFeed, sequences: u64, rng: ChaCha8Rng, bound: f64) -> Evaluation {
     let net = &feed.system.automatizer.net;
     let layout = feed.task.layout();
@@ -182,7 +182,7 @@ fn evaluate_two_net(feed: &TwoNetFeed, sequences: u64, rng: ChaCha8Rng, bound: f
     }
 }
 
-/// The conventional net's target unit, read at the step where the target is given.
+/// Judges the conventional net's target unit at each step where a target is given.
 fn evaluate_net(feed: &NetFeed, sequences: u64, rng: ChaCha8Rng, bound: f64) -> Evaluation {
     let net = &feed.net;
     let symbols = feed.task.symbols();
@@ -214,7 +214,7 @@ mod tests {
     use crate::trace::hierarchy::{standard_hierarchy_spec, train_on_standard};
 
     #[test]
-    fn hierarchy_evaluation_learns_nothing_and_judges_every_sequence() {
+    fn frozen_hierarchy_keeps_its_weights() {
         let spec = standard_hierarchy_spec(4, 1, 2);
         let feed = train_on_standard(spec, 4, 300, 7).unwrap();
         let weights: Vec<_> = feed
@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn zero_sequences_is_rejected() {
+    fn zero_sequences_rejected() {
         let spec = standard_hierarchy_spec(3, 1, 1);
         let feed = train_on_standard(spec, 3, 5, 1).unwrap();
         let mut system = System::Hierarchy(Box::new(feed));

@@ -1,6 +1,6 @@
-//! The trace view of history compression (Schmidhuber, Neural Computation 4(2), 1992): a
-//! stretch of a task's stream as a trained system saw it, step by step: which inputs each
-//! level received (its ticks) and which it found unexpected and passed up.
+//! The trace view of history compression (Schmidhuber, Neural Computation 4(2), 1992). It
+//! shows a stretch of a task's stream as a trained system saw it, step by step: which
+//! inputs each level received (its ticks) and which it found unexpected and passed up.
 //!
 //! Three systems can be traced, each loaded from a saved model ([`model::load`]) or, for
 //! the hierarchy, trained first: the predictor hierarchy ([`hierarchy`]), the automatizer
@@ -18,8 +18,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::Result;
 
-/// ChaCha stream of the inputs shown by a trace; training streams use other streams of
-/// the same seed, so a trace shows steps the training did not see.
+/// ChaCha stream of the inputs shown by a trace. Training uses another stream of the same
+/// seed, so a trace shows steps the training did not see.
 pub const TRACE_STREAM: u64 = 2;
 
 /// One step of a task's stream, in the form every traced system reads.
@@ -82,7 +82,7 @@ impl Trace {
         self.ticked.len()
     }
 
-    /// The trace as CSV: `step`, `symbol`, then `level_K_ticked` and `level_K_unexpected`
+    /// Returns the trace as CSV: `step`, `symbol`, then `level_K_ticked` and `level_K_unexpected`
     /// (true or false) for each level K.
     pub fn to_csv(&self) -> String {
         let mut text = String::from("step,symbol");

@@ -25,7 +25,7 @@ pub enum System {
 }
 
 impl System {
-    /// The system as something to trace.
+    /// Returns the system as something to trace.
     pub fn traced(&mut self) -> &mut dyn Traced {
         match self {
             Self::Hierarchy(feed) => feed.as_mut(),
@@ -35,7 +35,7 @@ impl System {
     }
 }
 
-/// A loaded model ready to trace or evaluate, with one line that says what it is.
+/// A loaded model ready to trace or evaluate, with a one-line description.
 pub struct LoadedModel {
     pub system: System,
     pub description: String,

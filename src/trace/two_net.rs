@@ -1,6 +1,6 @@
-//! Tracing the two-net system of Schmidhuber (Neural Computation 4(2), 1992, section 5):
-//! row A shows every input, marking those the automatizer failed to predict (its surprise
-//! rule); row C shows the inputs passed to the chunker (its ticks), marking those C itself
+//! Tracing the two-net system of Schmidhuber (Neural Computation 4(2), 1992, section 5).
+//! Row A shows every input and marks those the automatizer failed to predict (its surprise
+//! rule). Row C shows the inputs passed to the chunker (its ticks) and marks those C itself
 //! failed to predict. Both nets keep learning as they do in a run. A system whose A has
 //! absorbed C shows few marks in row A, so C is rarely needed.
 
@@ -39,8 +39,8 @@ impl TwoNetFeed {
         }
     }
 
-    /// Whether C's current prediction misses `x` by more than the surprise threshold at a
-    /// symbol unit; C's first tick has no prediction and always counts.
+    /// Tells whether C's current prediction misses `x` by more than the surprise threshold
+    /// at a symbol unit. C's first tick has no prediction, so it always counts.
     fn chunker_surprised(&self) -> bool {
         let Some(chunker) = self.system.chunker.as_ref() else {
             return false;
@@ -87,8 +87,8 @@ impl Traced for TwoNetFeed {
         }))
     }
 
-    /// One step as in a run: A is judged on the input and learns; the input goes to C
-    /// when A did not expect it.
+    /// Feeds one step as a run does: A is judged on the input and learns, and the input
+    /// goes to C when A did not expect it.
     fn feed(&mut self, step: TraceStep) -> Result<StepRecord> {
         let target_given = self.encoder.encode(step.symbol, step.target, &mut self.x);
         let exempt: &[usize] = if step.first {
