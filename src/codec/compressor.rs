@@ -33,6 +33,11 @@
 //! | 64 | 8 | number w of 32-bit payload words |
 //! | 72 | 4 w | payload: the range coder's words |
 //! | end - 4 | 4 | CRC-32 of everything before it |
+//!
+//! Version 2 is written only when the stack started from a saved model
+//! (`chunker compress --model`): it inserts 8 bytes at offset 64, the CRC-32 of the model
+//! file and 4 reserved zero bytes, so the word count is at 72 and the payload at 80. A
+//! decoder needs the same model file, and the CRC tells it when it was given another.
 
 use std::path::Path;
 
@@ -48,15 +53,20 @@ use crate::error::{Error, Result};
 
 /// The first bytes of every compressed file.
 pub const MAGIC: &[u8; 8] = b"CHUNKCMP";
-/// The format version this build writes and the newest it reads.
-pub const VERSION: u16 = 1;
+/// The newest format version this build reads, written when a start model is used.
+pub const VERSION: u16 = 2;
+/// The format version of a file whose stack started from random weights.
+const VERSION_WITHOUT_MODEL: u16 = 1;
 /// Fixed-point precision of the coding probabilities, in bits.
 pub const PRECISION: usize = 24;
 const TOTAL: u32 = 1 << PRECISION;
-/// Bytes before the payload.
+/// Bytes before the payload in version 1.
 const HEADER_LEN: usize = 72;
-/// Offset of the payload length in words.
+/// Offset of the payload length in words, in version 1.
 const WORD_COUNT_OFFSET: usize = 64;
+/// Bytes that version 2 inserts before the payload length: the model's CRC-32 and 4
+/// reserved bytes.
+const MODEL_FIELD_LEN: usize = 8;
 /// Number of points of the reduced-description curve in a report.
 const CURVE_POINTS: u64 = 100;
 /// Every coded byte costs at least -log2(1 - 255 / 2^24) > 2^-16 bits, because every other
@@ -145,6 +155,30 @@ impl CodecReport {
             return 0.0;
         }
         self.compressed_bytes as f64 * 8.0 / self.original_bytes as f64
+    }
+}
+
+/// Trained nets that a stack starts from instead of random weights, with the settings
+/// they were trained with and the CRC-32 of the file they came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartModel {
+    pub config: CodecConfig,
+    pub nets: Vec<crate::net::Net>,
+    pub checksum: u32,
+}
+
+/// A compressed file with its measurements and the stack as it stood after the last byte.
+pub struct Compressed {
+    pub file: Vec<u8>,
+    pub report: CodecReport,
+    pub stack: PredictorStack,
+}
+
+/// The stack a coder starts with: fresh from `config`'s seed, or the start model's nets.
+fn initial_stack(config: &CodecConfig, start: Option<&StartModel>) -> Result<PredictorStack> {
+    match start {
+        None => PredictorStack::new(config.stack_config()),
+        Some(model) => PredictorStack::from_nets(config.stack_config(), model.nets.clone()),
     }
 }
 
@@ -246,7 +280,22 @@ fn model_for(frequencies: &[u32]) -> Model {
 /// [`Error::InvalidValue`] for a config out of range; [`Error::Diverged`] when the
 /// predictor stack's loss or weights stop being finite (try a smaller learning rate).
 pub fn compress(data: &[u8], config: &CodecConfig) -> Result<(Vec<u8>, CodecReport)> {
-    let mut stack = PredictorStack::new(config.stack_config())?;
+    let compressed = compress_from(data, config, None)?;
+    Ok((compressed.file, compressed.report))
+}
+
+/// [`compress`] with a stack that starts from `start` when given, keeping the trained
+/// stack. With a start model, `config` must be the model's own settings.
+///
+/// # Errors
+/// As [`compress`]; [`Error::InvalidValue`] when the start model's nets do not fit
+/// `config`.
+pub fn compress_from(
+    data: &[u8],
+    config: &CodecConfig,
+    start: Option<&StartModel>,
+) -> Result<Compressed> {
+    let mut stack = initial_stack(config, start)?;
     let total = data.len() as u64;
     let mut tally = Tally::new(config.levels, total);
     let mut encoder = DefaultRangeEncoder::new();
@@ -268,15 +317,30 @@ pub fn compress(data: &[u8], config: &CodecConfig) -> Result<(Vec<u8>, CodecRepo
     let words = encoder
         .into_compressed()
         .expect("a range encoder writing to a Vec cannot fail");
-    let file = write_file(config, data, &words);
+    let model_checksum = start.map(|model| model.checksum);
+    let file = write_file(config, data, &words, model_checksum);
     let report = tally.into_report(config.clone(), &stack, total, file.len() as u64);
-    Ok((file, report))
+    Ok(Compressed {
+        file,
+        report,
+        stack,
+    })
 }
 
-fn write_file(config: &CodecConfig, data: &[u8], words: &[u32]) -> Vec<u8> {
-    let mut file = Vec::with_capacity(HEADER_LEN + 4 * words.len() + 4);
+fn write_file(
+    config: &CodecConfig,
+    data: &[u8],
+    words: &[u32],
+    model_checksum: Option<u32>,
+) -> Vec<u8> {
+    let mut file = Vec::with_capacity(HEADER_LEN + MODEL_FIELD_LEN + 4 * words.len() + 4);
     file.extend_from_slice(MAGIC);
-    file.extend_from_slice(&VERSION.to_le_bytes());
+    let version = if model_checksum.is_some() {
+        VERSION
+    } else {
+        VERSION_WITHOUT_MODEL
+    };
+    file.extend_from_slice(&version.to_le_bytes());
     file.push(config.levels as u8);
     let (code, parameter) = time_code_to_bytes(config.time_code);
     file.push(code);
@@ -288,6 +352,10 @@ fn write_file(config: &CodecConfig, data: &[u8], words: &[u32]) -> Vec<u8> {
     file.extend_from_slice(&config.seed.to_le_bytes());
     file.extend_from_slice(&(data.len() as u64).to_le_bytes());
     file.extend_from_slice(&crc32(data).to_le_bytes());
+    if let Some(checksum) = model_checksum {
+        file.extend_from_slice(&checksum.to_le_bytes());
+        file.extend_from_slice(&0u32.to_le_bytes());
+    }
     file.extend_from_slice(&(words.len() as u64).to_le_bytes());
     for word in words {
         file.extend_from_slice(&word.to_le_bytes());
@@ -326,6 +394,8 @@ struct Parsed {
     config: CodecConfig,
     original_len: u64,
     original_crc: u32,
+    /// The CRC-32 of the model the stack started from (version 2 only).
+    model_checksum: Option<u32>,
     words: Vec<u32>,
 }
 
@@ -350,11 +420,12 @@ fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
     if version == 0 {
         return Err(reader.malformed("format version 0 does not exist"));
     }
-    reader.take(WORD_COUNT_OFFSET - reader.offset(), "header")?;
+    let model_field = if version >= 2 { MODEL_FIELD_LEN } else { 0 };
+    reader.take(WORD_COUNT_OFFSET + model_field - reader.offset(), "header")?;
     let word_count = reader.u64("payload length")?;
     let expected = word_count
         .saturating_mul(4)
-        .saturating_add(HEADER_LEN as u64 + 4);
+        .saturating_add((HEADER_LEN + model_field) as u64 + 4);
     if expected != file.len() as u64 {
         let problem = if expected > file.len() as u64 {
             "truncated"
@@ -395,6 +466,13 @@ fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
         .map_err(|e| reader.malformed(format!("invalid settings in the header: {e}")))?;
     let original_len = reader.u64("original length")?;
     let original_crc = reader.u32("original checksum")?;
+    let model_checksum = if version >= 2 {
+        let checksum = reader.u32("model checksum")?;
+        reader.take(4, "reserved bytes")?;
+        Some(checksum)
+    } else {
+        None
+    };
     let word_count = reader.u64("payload length")?;
     let payload_len = usize::try_from(word_count)
         .ok()
@@ -421,6 +499,7 @@ fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
         config,
         original_len,
         original_crc,
+        model_checksum,
         words,
     })
 }
@@ -432,9 +511,25 @@ fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
 /// format version, corrupted (checksum), or decodes to bytes whose checksum differs;
 /// [`Error::Diverged`] when the stack diverges, which only a corrupted file can cause.
 pub fn decompress(file: &[u8], path: &Path) -> Result<(Vec<u8>, CodecReport)> {
+    decompress_from(file, path, None)
+}
+
+/// [`decompress`] for a file that may have been compressed with a start model; `start`
+/// must then be the same model.
+///
+/// # Errors
+/// As [`decompress`]; [`Error::InvalidValue`] when the file needs a start model and
+/// `start` is missing or another one (its CRC-32 differs), or when `start` is given for a
+/// file compressed without one.
+pub fn decompress_from(
+    file: &[u8],
+    path: &Path,
+    start: Option<&StartModel>,
+) -> Result<(Vec<u8>, CodecReport)> {
     let parsed = parse(file, path)?;
+    check_start_model(parsed.model_checksum, start, path)?;
     let config = parsed.config;
-    let mut stack = PredictorStack::new(config.stack_config())?;
+    let mut stack = initial_stack(&config, start)?;
     let total = parsed.original_len;
     let mut tally = Tally::new(config.levels, total);
     let mut decoder = match DefaultRangeDecoder::from_compressed(parsed.words) {
@@ -473,6 +568,41 @@ pub fn decompress(file: &[u8], path: &Path) -> Result<(Vec<u8>, CodecReport)> {
     }
     let report = tally.into_report(config, &stack, total, file.len() as u64);
     Ok((data, report))
+}
+
+/// Checks that `start` is the model the file was compressed with, if any.
+fn check_start_model(needed: Option<u32>, start: Option<&StartModel>, path: &Path) -> Result<()> {
+    let given = start.map(|model| model.checksum);
+    match (needed, given) {
+        (None, None) => Ok(()),
+        (Some(needed), Some(given)) if needed == given => Ok(()),
+        (Some(needed), None) => Err(Error::invalid(
+            "--model",
+            "none",
+            format!(
+                "{} was compressed starting from a saved model (CRC-32 {needed:#010x}); pass \
+                 that model file with --model",
+                path.display()
+            ),
+        )),
+        (Some(needed), Some(given)) => Err(Error::invalid(
+            "--model",
+            format!("a model with CRC-32 {given:#010x}"),
+            format!(
+                "{} was compressed starting from the model with CRC-32 {needed:#010x}; pass \
+                 that model file",
+                path.display()
+            ),
+        )),
+        (None, Some(_)) => Err(Error::invalid(
+            "--model",
+            "a model",
+            format!(
+                "{} was compressed from random weights; decompress it without --model",
+                path.display()
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

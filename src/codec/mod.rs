@@ -7,5 +7,8 @@ pub mod checksum;
 pub mod compressor;
 pub mod stack;
 
-pub use compressor::{CodecConfig, CodecReport, CurvePoint, compress, decompress};
+pub use compressor::{
+    CodecConfig, CodecReport, Compressed, CurvePoint, StartModel, compress, compress_from,
+    decompress, decompress_from,
+};
 pub use stack::{Prediction, PredictorStack, StackConfig, StepOutcome};

@@ -7,6 +7,7 @@
 //! (checksum) file, and any size that does not fit the bytes present, is an
 //! [`Error::Malformed`] naming the path and the problem.
 
+pub mod codec;
 pub mod hierarchy;
 pub mod two_net;
 
@@ -41,6 +42,8 @@ pub enum ModelKind {
     Hierarchy,
     /// The two-net system: automatizer first, chunker second.
     AutomatizerChunker,
+    /// The byte-level predictor stack of `chunker compress`, level 1 first.
+    CodecStack,
 }
 
 impl ModelKind {
@@ -49,6 +52,7 @@ impl ModelKind {
             Self::Net => 1,
             Self::Hierarchy => 2,
             Self::AutomatizerChunker => 3,
+            Self::CodecStack => 4,
         }
     }
 
@@ -57,6 +61,7 @@ impl ModelKind {
             1 => Some(Self::Net),
             2 => Some(Self::Hierarchy),
             3 => Some(Self::AutomatizerChunker),
+            4 => Some(Self::CodecStack),
             _ => None,
         }
     }
@@ -66,6 +71,7 @@ impl ModelKind {
             Self::Net => "net",
             Self::Hierarchy => "hierarchy",
             Self::AutomatizerChunker => "automatizer and chunker",
+            Self::CodecStack => "compressor stack",
         }
     }
 }
@@ -242,8 +248,8 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<SavedModel> {
     let kind_byte = reader.u8("kind")?;
     let kind = ModelKind::from_byte(kind_byte).ok_or_else(|| {
         reader.malformed(format!(
-            "unknown model kind {kind_byte}; expected 1 (net), 2 (hierarchy) or 3 \
-             (automatizer and chunker)"
+            "unknown model kind {kind_byte}; expected 1 (net), 2 (hierarchy), 3 \
+             (automatizer and chunker) or 4 (compressor stack)"
         ))
     })?;
     reader.u8("reserved byte")?;

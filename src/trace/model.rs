@@ -62,6 +62,11 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
     };
     let trained = training_note(&model.metadata);
     match model.kind {
+        ModelKind::CodecStack => Err(malformed(
+            "holds a compressor stack, which predicts bytes, not a task's symbols; use it \
+             with `chunker compress --model` and `chunker decompress --model`"
+                .into(),
+        )),
         ModelKind::Hierarchy => {
             let (hierarchy, metadata) = hierarchy_from_model(model, path)?;
             let (feed, metadata) = feed_from_parts(hierarchy, metadata, path)?;
