@@ -17,6 +17,7 @@ pub mod run;
 pub mod search;
 mod stdout;
 pub mod trace;
+mod words;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]

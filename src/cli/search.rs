@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 
+use super::words::counted;
 use crate::collapse::cost::cost_table;
 use crate::collapse::experiment;
 use crate::collapse::run::RunOutcome;
@@ -176,7 +177,11 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         }
     }
     let pending: Vec<usize> = (0..jobs).filter(|&j| results[j].is_none()).collect();
-    eprintln!("search: {} of {jobs} runs to do", pending.len());
+    eprintln!(
+        "search: {} of {} to do",
+        pending.len(),
+        counted(jobs, "run")
+    );
     let next = AtomicUsize::new(0);
     let progress = Mutex::new(Progress {
         results,

@@ -1,0 +1,102 @@
+//! The wording of the command line's messages, tried on the release binary as a new user
+//! would: counts of one read in the singular, an empty file reports no misleading rate,
+//! files that are not chunker-compressed files are named as such, and aligned tables.
+
+mod robustness_support;
+
+use robustness_support::{Scratch, conventional_config, run};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn one_byte_reads_singular() {
+    let scratch = Scratch::new("messages-one-byte");
+    scratch.write("one.txt", "a");
+    let packed = run(&scratch.path, &["compress", "one.txt", "-o", "one.ch"]);
+    assert!(packed.status.success(), "{}", stderr(&packed));
+    let text = stdout(&packed);
+    assert!(text.contains("one.txt (1 byte)"), "{text}");
+    assert!(text.contains("received 1 input,"), "{text}");
+    assert!(!text.contains(" 1 bytes"), "{text}");
+    assert!(!text.contains(" 1 inputs"), "{text}");
+
+    let restored = run(&scratch.path, &["decompress", "one.ch", "-o", "back.txt"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let text = stdout(&restored);
+    assert!(text.contains("back.txt (1 byte)"), "{text}");
+    assert!(!text.contains(" 1 bytes"), "{text}");
+}
+
+#[test]
+fn one_search_run_reads_singular() {
+    let scratch = Scratch::new("messages-search-run");
+    let output = run(
+        &scratch.path,
+        &[
+            "search",
+            "--runs",
+            "1",
+            "--sequences",
+            "1",
+            "--reading",
+            "literal",
+            "--out",
+            "search",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("search: 1 of 1 run to do"), "{text}");
+    assert!(!text.contains("1 runs"), "{text}");
+}
+
+#[test]
+fn one_experiment_reads_singular() {
+    let scratch = Scratch::new("messages-reproduce");
+    scratch.write("experiments/c.toml", conventional_config(1, 10, 1.0));
+    let output = run(
+        &scratch.path,
+        &[
+            "reproduce",
+            "--experiments",
+            "experiments",
+            "--data",
+            "data",
+            "--figures",
+            "figures",
+            "--notes",
+            "notes.md",
+            "--jobs",
+            "1",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("reproduce: 1 experiment in"), "{text}");
+    assert!(!text.contains("1 experiments"), "{text}");
+}
+
+#[test]
+fn empty_file_reports_no_rate() {
+    let scratch = Scratch::new("messages-empty");
+    scratch.write("empty", "");
+    let packed = run(&scratch.path, &["compress", "empty", "-o", "empty.ch"]);
+    assert!(packed.status.success(), "{}", stderr(&packed));
+    let text = stdout(&packed);
+    assert!(text.contains("empty original: 0 symbols"), "{text}");
+    assert!(!text.contains("bits per input symbol"), "{text}");
+    assert!(!text.contains("0.0000"), "{text}");
+    assert!(!text.contains("(0.0%)"), "{text}");
+
+    let restored = run(&scratch.path, &["decompress", "empty.ch", "-o", "back"]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(stdout(&restored).contains("empty original: 0 symbols"));
+    let back = std::fs::read(scratch.join("back")).expect("decompress wrote the output");
+    assert!(back.is_empty(), "restored {} bytes", back.len());
+}
