@@ -100,3 +100,64 @@ fn empty_file_reports_no_rate() {
     let back = std::fs::read(scratch.join("back")).expect("decompress wrote the output");
     assert!(back.is_empty(), "restored {} bytes", back.len());
 }
+
+/// Runs `chunker decompress NAME` on `bytes` and checks exit code 2, the path and
+/// `expected` in the message, and that no output file was written.
+#[track_caller]
+fn assert_decompress_rejects(scratch: &Scratch, name: &str, bytes: &[u8], expected: &str) {
+    scratch.write(name, bytes);
+    let output = run(&scratch.path, &["decompress", name, "-o", "restored"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{name}: {text}");
+    assert!(
+        text.contains(&format!("malformed {name}:")),
+        "{name}: {text}"
+    );
+    assert!(
+        text.contains(expected),
+        "{name}: expected {expected:?} in {text}"
+    );
+    assert!(!text.contains("panicked"), "{name}: {text}");
+    assert!(!scratch.join("restored").exists(), "{name}: output written");
+}
+
+#[test]
+fn decompress_names_foreign_files() {
+    let scratch = Scratch::new("messages-foreign");
+    let foreign = "not a chunker-compressed file";
+    assert_decompress_rejects(&scratch, "empty.bin", b"", foreign);
+    assert_decompress_rejects(&scratch, "hello.txt", b"hello\n", foreign);
+    assert_decompress_rejects(&scratch, "ten.txt", b"0123456789", foreign);
+    assert_decompress_rejects(&scratch, "x.bin", b"x", foreign);
+    assert_decompress_rejects(
+        &scratch,
+        "image.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01",
+        foreign,
+    );
+    assert_decompress_rejects(
+        &scratch,
+        "notes.txt",
+        "The chunker reads this text.\n".repeat(10).as_bytes(),
+        foreign,
+    );
+}
+
+#[test]
+fn decompress_names_truncated_files() {
+    let scratch = Scratch::new("messages-truncated");
+    scratch.write("original.txt", "abcabcabc");
+    let packed = run(
+        &scratch.path,
+        &["compress", "original.txt", "-o", "packed.ch"],
+    );
+    assert!(packed.status.success(), "{}", stderr(&packed));
+    let good = std::fs::read(scratch.join("packed.ch")).expect("compress wrote its output");
+
+    let truncated = "truncated chunker-compressed file";
+    for len in [1, 5, 8, 10] {
+        let name = format!("prefix{len}.ch");
+        assert_decompress_rejects(&scratch, &name, &good[..len], truncated);
+    }
+    assert_decompress_rejects(&scratch, "one.ch", &good[..1], "it has 1 byte,");
+}
