@@ -161,3 +161,15 @@ fn decompress_names_truncated_files() {
     }
     assert_decompress_rejects(&scratch, "one.ch", &good[..1], "it has 1 byte,");
 }
+
+#[test]
+fn bench_is_quiet_without_terminal() {
+    let scratch = Scratch::new("messages-bench");
+    let output = run(
+        &scratch.path,
+        &["bench", "--quick", "--algorithm", "rtrl", "--repeats", "1"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "stderr is not a terminal here");
+    assert!(stdout(&output).contains("rtrl"), "{}", stdout(&output));
+}

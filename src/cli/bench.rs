@@ -1,7 +1,10 @@
 //! `chunker bench`: symbol-steps per second of BPTT and RTRL on the anchor benchmarks'
 //! networks, as a text table or, with `--json`, as a JSON array with one object per row.
 
+use std::io::IsTerminal;
+
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::bench::{self, BenchRow, Clock, PEAK_GFLOPS, Protocol, Workload};
 use crate::error::{Error, Result};
@@ -85,10 +88,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         ));
     }
     let mut rows = Vec::with_capacity(workloads.len());
+    let progress = progress_bar(workloads.len());
     for workload in &workloads {
-        eprintln!("measuring {workload:?}");
-        rows.push(bench::run_workload(workload, &protocol)?);
+        progress.set_message(describe(workload));
+        let row = bench::run_workload(workload, &protocol);
+        progress.inc(1);
+        rows.push(row?);
     }
+    progress.finish_and_clear();
 
     if args.json {
         let json = serde_json::to_string_pretty(&rows)
@@ -98,6 +105,35 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         print!("{}", table(&rows));
     }
     Ok(())
+}
+
+/// Returns a bar on stderr that counts the measured rows, or a hidden one when stderr is
+/// not a terminal, so that logs and pipes get only the table or the errors.
+fn progress_bar(rows: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style = ProgressStyle::with_template(
+        "bench {pos}/{len} rows [{elapsed_precise}] {bar:20} {wide_msg}",
+    )
+    .expect("the progress template is valid");
+    ProgressBar::new(rows as u64).with_style(style)
+}
+
+/// Describes the row being timed in the table's column names, e.g. "rtrl, alphabet 8,
+/// hidden 16".
+fn describe(workload: &Workload) -> String {
+    match workload {
+        Workload::Bptt {
+            alphabet,
+            hidden,
+            length,
+        } => format!("bptt, alphabet {alphabet}, hidden {hidden}, length {length}"),
+        Workload::Rtrl { alphabet, hidden } => {
+            format!("rtrl, alphabet {alphabet}, hidden {hidden}")
+        }
+        Workload::TwentyStep { reading } => format!("twenty_step:{reading}"),
+    }
 }
 
 /// Formats the rows as a plain-text table.
