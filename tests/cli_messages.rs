@@ -173,3 +173,92 @@ fn bench_is_quiet_without_terminal() {
     assert_eq!(stderr(&output), "", "stderr is not a terminal here");
     assert!(stdout(&output).contains("rtrl"), "{}", stdout(&output));
 }
+
+/// Returns the column where the second field of `line` starts, after the first field and
+/// the spaces that follow it.
+fn second_column(line: &str) -> usize {
+    let name_end = line.find(' ').unwrap_or(line.len());
+    let gap = line[name_end..].len() - line[name_end..].trim_start().len();
+    name_end + gap
+}
+
+#[test]
+fn search_list_columns_align() {
+    let scratch = Scratch::new("messages-search-list");
+    let output = run(&scratch.path, &["search", "--list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 2, "{text}");
+    let start = second_column(lines[0]);
+    for line in &lines {
+        assert_eq!(
+            second_column(line),
+            start,
+            "misaligned line {line:?} in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn search_table_columns_align() {
+    let scratch = Scratch::new("messages-search-table");
+    let output = run(
+        &scratch.path,
+        &[
+            "search",
+            "--runs",
+            "1",
+            "--sequences",
+            "1",
+            "--reading",
+            "literal",
+            "--reading",
+            "fully_recurrent_imitate_target_unit",
+            "--out",
+            "search",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let header = lines[0];
+    assert_eq!(second_column(lines[1]), second_column(lines[2]), "{text}");
+    for line in &lines[1..] {
+        assert_eq!(line.len(), header.len(), "{line:?} in\n{text}");
+    }
+    // Every cell ends where its header ends.
+    let header_ends: Vec<usize> = header
+        .char_indices()
+        .filter(|&(i, c)| c != ' ' && header[i + 1..].starts_with("  "))
+        .map(|(i, _)| i)
+        .chain([header.len() - 1])
+        .collect();
+    assert_eq!(header_ends.len(), 8, "{header}");
+    for line in &lines[1..] {
+        for &end in &header_ends {
+            assert_ne!(line.as_bytes()[end], b' ', "column end {end} in\n{text}");
+        }
+    }
+}
+
+#[test]
+fn search_cost_columns_align() {
+    let scratch = Scratch::new("messages-search-cost");
+    let output = run(&scratch.path, &["search", "--cost"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("1 chunker tick per sequence"), "{text}");
+    assert!(!text.contains("1 ticks"), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    let start = second_column(lines[0]);
+    for line in &lines {
+        assert_eq!(
+            second_column(line),
+            start,
+            "misaligned line {line:?} in\n{text}"
+        );
+        assert_eq!(line.len(), lines[0].len(), "{line:?} in\n{text}");
+    }
+}
