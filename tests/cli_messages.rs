@@ -1,6 +1,7 @@
-//! The wording of the command line's messages, tried on the release binary as a new user
-//! would: counts of one read in the singular, an empty file reports no misleading rate,
-//! files that are not chunker-compressed files are named as such, and aligned tables.
+//! The wording of the command line's output, tried on the release binary as a new user
+//! would: counts of one in the singular, no rate for an empty file, foreign and cut-off
+//! files named as such, no bench progress without a terminal, aligned search tables, and
+//! help texts that state each numeric flag's range.
 
 mod robustness_support;
 
@@ -261,4 +262,51 @@ fn search_cost_columns_align() {
         );
         assert_eq!(line.len(), lines[0].len(), "{line:?} in\n{text}");
     }
+}
+
+/// Phrases that state a valid range in help text, e.g. "1 to 64", "1 or more", "> 0".
+const RANGE_PHRASES: [&str; 6] = [" to ", " or more", ">= ", "> 0", "in (", "in ["];
+
+#[test]
+fn numeric_flags_state_range_and_default() {
+    use clap::CommandFactory;
+    let command = chunker::cli::Cli::command();
+    for name in ["gradients", "bench", "search", "compress"] {
+        let subcommand = command
+            .find_subcommand(name)
+            .expect("the subcommand exists");
+        for arg in subcommand.get_arguments() {
+            let numeric_default = arg
+                .get_default_values()
+                .first()
+                .and_then(|value| value.to_str())
+                .is_some_and(|value| value.parse::<f64>().is_ok());
+            if !numeric_default {
+                continue;
+            }
+            let flag = format!("{name} --{}", arg.get_long().unwrap_or_default());
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(
+                RANGE_PHRASES.iter().any(|phrase| help.contains(phrase)),
+                "{flag}: no valid range in {help:?}"
+            );
+            assert!(
+                !arg.is_hide_default_value_set(),
+                "{flag}: the default is hidden"
+            );
+        }
+    }
+}
+
+#[test]
+fn search_help_explains_readings() {
+    let scratch = Scratch::new("messages-search-help");
+    let output = run(&scratch.path, &["search", "--help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("A reading is one way to fill in a detail"),
+        "{text}"
+    );
+    assert!(text.contains("[default: 17]"), "{text}");
 }

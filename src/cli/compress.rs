@@ -20,32 +20,35 @@ pub struct CompressArgs {
     /// Where to write the compressed file.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
-    /// Levels of the predictor stack; level s + 1 receives the bytes level s did not expect.
+    /// Levels of the predictor stack, 1 to 8; level s + 1 receives the bytes level s did not
+    /// expect.
     #[arg(long, default_value_t = CodecConfig::default().levels)]
     pub levels: usize,
-    /// Hidden units per level.
+    /// Hidden units per level, 1 to 1024.
     #[arg(long, default_value_t = CodecConfig::default().hidden)]
     pub hidden: usize,
-    /// Steps that truncated BPTT looks back, the latest included.
+    /// Steps that truncated BPTT looks back, the latest included, 1 to 256.
     #[arg(long, default_value_t = CodecConfig::default().horizon)]
     pub horizon: usize,
-    /// Learning rate of online gradient descent on the cross-entropy.
+    /// Learning rate of online gradient descent on the cross-entropy, a finite number > 0.
     #[arg(long, default_value_t = CodecConfig::default().learning_rate)]
     pub learning_rate: f64,
-    /// Initial weights are uniform in [-R, R].
+    /// Range R of the initial weights, which are drawn uniformly from [-R, R]; a finite
+    /// number >= 0.
     #[arg(long, default_value_t = CodecConfig::default().init_range)]
     pub init_range: f64,
     /// Time code that levels above level 1 receive with each input: none, binary
     /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
     #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
     pub time_code: String,
-    /// Binary counter units of the binary time code.
+    /// Binary counter units of the binary time code, 1 to 32.
     #[arg(long, default_value_t = 8)]
     pub time_code_bits: usize,
     /// Decay per step of the decaying time code, in (0, 1).
     #[arg(long, default_value_t = 0.9)]
     pub time_code_decay: f64,
-    /// Seed of the initial weights (stored in the file, so decompress needs no flag).
+    /// Seed of the initial weights, 0 to 2^64 - 1 (stored in the file, so decompress needs
+    /// no flag).
     #[arg(long, default_value_t = CodecConfig::default().seed)]
     pub seed: u64,
     /// Also write the reduced-description curve (inputs received per level against the
