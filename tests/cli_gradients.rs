@@ -331,3 +331,47 @@ fn gradients_softmax_single_output_rejected() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--outputs"));
 }
+
+/// Seeds whose one- and two-step logistic sequences draw no target by chance. Without the
+/// target the generator then adds, the loss and both gradients would be zero and a
+/// cross-check would compare nothing.
+#[test]
+fn gradients_short_sequences_have_a_target() {
+    let cases: [(&str, &str, usize); 3] = [("14", "1", 2), ("22", "1", 2), ("7", "2", 1)];
+    for (seed, steps, outputs) in cases {
+        let outputs_text = outputs.to_string();
+        let args = [
+            "gradients",
+            "--seed",
+            seed,
+            "--inputs",
+            "3",
+            "--hidden",
+            "3",
+            "--outputs",
+            &outputs_text,
+            "--steps",
+            steps,
+        ];
+        let shape = NetShape {
+            inputs: 3,
+            hidden: 3,
+            outputs,
+            direct: false,
+            output_feedback: false,
+            hidden_activation: HiddenActivation::Logistic,
+            output_activation: OutputActivation::Logistic,
+        };
+        let printed = run_and_parse(&args, shape);
+        assert!(
+            printed.mask.iter().any(|&m| m == 1.0),
+            "{args:?}: no target in the mask {}",
+            printed.mask
+        );
+        assert!(printed.loss > 0.0, "{args:?}: loss {}", printed.loss);
+        assert!(
+            printed.grad_bptt.b_y.iter().any(|&g| g != 0.0),
+            "{args:?}: zero output-bias gradient"
+        );
+    }
+}

@@ -170,12 +170,12 @@ fn damaged_files_are_rejected() {
 
     assert_rejected(&dir, "truncated", &good[..good.len() - 9], "truncated");
     assert_rejected(&dir, "header-only", &good[..20], "truncated");
-    assert_rejected(&dir, "empty", b"", "truncated");
+    assert_rejected(&dir, "empty", b"", "not a chunker-compressed file");
     assert_rejected(
         &dir,
         "foreign",
         b"PK\x03\x04 a zip file, not ours",
-        "not a chunker",
+        "not a chunker-compressed file",
     );
 
     let mut newer = good.clone();

@@ -1,7 +1,10 @@
 //! `chunker bench`: symbol-steps per second of BPTT and RTRL on the anchor benchmarks'
 //! networks, as a text table or, with `--json`, as a JSON array with one object per row.
 
+use std::io::IsTerminal;
+
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::bench::{self, BenchRow, Clock, PEAK_GFLOPS, Protocol, Workload};
 use crate::error::{Error, Result};
@@ -14,7 +17,7 @@ pub struct BenchArgs {
     /// Print a JSON array with one object per row instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Number of timed repeats per row; the median is reported.
+    /// Number of timed repeats per row, 1 to 1000; the median is reported.
     #[arg(long, default_value_t = 5)]
     pub repeats: usize,
     /// A smoke run of a few milliseconds per row, to check that everything runs; its
@@ -23,17 +26,19 @@ pub struct BenchArgs {
     pub quick: bool,
     /// Run only the rows of this algorithm: "bptt", "rtrl", or "twenty_step" (the 20-step
     /// experiment's two-net system and conventional net, in steps and sequences per second).
+    /// All algorithms when absent.
     #[arg(long, value_parser = ["bptt", "rtrl", "twenty_step"])]
     pub algorithm: Option<String>,
-    /// Run only the rows with this many hidden units.
+    /// Run only the rows with this many hidden units: 16, 64 or 256 for bptt, 4, 8, 16 or 32
+    /// for rtrl, 1 for twenty_step. All rows when absent.
     #[arg(long)]
     pub hidden: Option<usize>,
     /// Time with the thread's CPU time instead of the wall clock (Linux only): steadier
-    /// on a loaded machine, but not comparable with wall-clock numbers such as the
-    /// anchors'.
+    /// on a loaded machine, but not comparable with wall-clock numbers such as those of
+    /// the numpy and PyTorch reference benchmarks.
     #[arg(long)]
     pub cpu_time: bool,
-    /// Seed of the generator that draws the weights and the symbols.
+    /// Seed of the generator that draws the weights and the symbols, 0 to 2^64 - 1.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
@@ -85,10 +90,14 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         ));
     }
     let mut rows = Vec::with_capacity(workloads.len());
+    let progress = progress_bar(workloads.len());
     for workload in &workloads {
-        eprintln!("measuring {workload:?}");
-        rows.push(bench::run_workload(workload, &protocol)?);
+        progress.set_message(describe(workload));
+        let row = bench::run_workload(workload, &protocol);
+        progress.inc(1);
+        rows.push(row?);
     }
+    progress.finish_and_clear();
 
     if args.json {
         let json = serde_json::to_string_pretty(&rows)
@@ -98,6 +107,35 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         print!("{}", table(&rows));
     }
     Ok(())
+}
+
+/// Returns a bar on stderr that counts the measured rows, or a hidden one when stderr is
+/// not a terminal, so that logs and pipes get only the table or the errors.
+fn progress_bar(rows: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let style = ProgressStyle::with_template(
+        "bench {pos}/{len} rows [{elapsed_precise}] {bar:20} {wide_msg}",
+    )
+    .expect("the progress template is valid");
+    ProgressBar::new(rows as u64).with_style(style)
+}
+
+/// Describes the row being timed in the table's column names, e.g. "rtrl, alphabet 8,
+/// hidden 16".
+fn describe(workload: &Workload) -> String {
+    match workload {
+        Workload::Bptt {
+            alphabet,
+            hidden,
+            length,
+        } => format!("bptt, alphabet {alphabet}, hidden {hidden}, length {length}"),
+        Workload::Rtrl { alphabet, hidden } => {
+            format!("rtrl, alphabet {alphabet}, hidden {hidden}")
+        }
+        Workload::TwentyStep { reading } => format!("twenty_step:{reading}"),
+    }
 }
 
 /// Formats the rows as a plain-text table.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::words::counted;
 use crate::codec::{CodecConfig, CodecReport, compress};
 use crate::compression::TimeCode;
 use crate::error::Result;
@@ -19,32 +20,35 @@ pub struct CompressArgs {
     /// Where to write the compressed file.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
-    /// Levels of the predictor stack; level s + 1 receives the bytes level s did not expect.
+    /// Levels of the predictor stack, 1 to 8; level s + 1 receives the bytes level s did not
+    /// expect.
     #[arg(long, default_value_t = CodecConfig::default().levels)]
     pub levels: usize,
-    /// Hidden units per level.
+    /// Hidden units per level, 1 to 1024.
     #[arg(long, default_value_t = CodecConfig::default().hidden)]
     pub hidden: usize,
-    /// Steps that truncated BPTT looks back, the latest included.
+    /// Steps that truncated BPTT looks back, the latest included, 1 to 256.
     #[arg(long, default_value_t = CodecConfig::default().horizon)]
     pub horizon: usize,
-    /// Learning rate of online gradient descent on the cross-entropy.
+    /// Learning rate of online gradient descent on the cross-entropy, a finite number > 0.
     #[arg(long, default_value_t = CodecConfig::default().learning_rate)]
     pub learning_rate: f64,
-    /// Initial weights are uniform in [-R, R].
+    /// Range R of the initial weights, which are drawn uniformly from [-R, R]; a finite
+    /// number >= 0.
     #[arg(long, default_value_t = CodecConfig::default().init_range)]
     pub init_range: f64,
     /// Time code that levels above level 1 receive with each input: none, binary
     /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
     #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
     pub time_code: String,
-    /// Binary counter units of the binary time code.
+    /// Binary counter units of the binary time code, 1 to 32.
     #[arg(long, default_value_t = 8)]
     pub time_code_bits: usize,
     /// Decay per step of the decaying time code, in (0, 1).
     #[arg(long, default_value_t = 0.9)]
     pub time_code_decay: f64,
-    /// Seed of the initial weights (stored in the file, so decompress needs no flag).
+    /// Seed of the initial weights, 0 to 2^64 - 1 (stored in the file, so decompress needs
+    /// no flag).
     #[arg(long, default_value_t = CodecConfig::default().seed)]
     pub seed: u64,
     /// Also write the reduced-description curve (inputs received per level against the
@@ -82,11 +86,11 @@ pub fn run(args: CompressArgs) -> Result<()> {
     let (file, report) = compress(&data, &config)?;
     files::write_atomic(&args.output, &file)?;
     println!(
-        "compressed {} ({} bytes) to {} ({} bytes)",
+        "compressed {} ({}) to {} ({})",
         args.input.display(),
-        report.original_bytes,
+        counted(report.original_bytes, "byte"),
         args.output.display(),
-        report.compressed_bytes
+        counted(report.compressed_bytes, "byte")
     );
     print_report(&report);
     if let Some(stem) = &args.figure {
@@ -109,28 +113,39 @@ pub fn run(args: CompressArgs) -> Result<()> {
 }
 
 /// Prints the measurements shared by compress and decompress.
+///
+/// An empty original has no rate per symbol: its compressed file is only the header and
+/// the checksums, so the report prints that instead of a rate of 0 bits.
 pub fn print_report(report: &CodecReport) {
     let n = report.original_bytes;
-    let per_symbol = |bits: f64| if n == 0 { 0.0 } else { bits / n as f64 };
-    println!(
-        "bits per input symbol: {:.4} (whole file), {:.4} (information content of the \
-         predictions, {:.0} bits)",
-        report.bits_per_symbol(),
-        per_symbol(report.information_bits),
-        report.information_bits
-    );
+    if n == 0 {
+        println!(
+            "empty original: 0 symbols, so there is no rate per symbol; the {} of the \
+             compressed file are its header and checksums",
+            counted(report.compressed_bytes, "byte")
+        );
+    } else {
+        println!(
+            "bits per input symbol: {:.4} (whole file), {:.4} (information content of the \
+             predictions, {})",
+            report.bits_per_symbol(),
+            report.information_bits / n as f64,
+            counted(format!("{:.0}", report.information_bits), "bit")
+        );
+    }
     for (index, (received, unexpected)) in
         report.received.iter().zip(&report.unexpected).enumerate()
     {
-        println!(
-            "level {}: received {received} inputs, found {unexpected} unexpected ({:.1}%)",
-            index + 1,
-            if *received == 0 {
-                0.0
-            } else {
+        let level = index + 1;
+        if *received == 0 {
+            println!("level {level}: received 0 inputs");
+        } else {
+            println!(
+                "level {level}: received {}, found {unexpected} unexpected ({:.1}%)",
+                counted(received, "input"),
                 100.0 * *unexpected as f64 / *received as f64
-            }
-        );
+            );
+        }
     }
     let c = &report.config;
     println!(
@@ -166,7 +181,7 @@ pub fn curve_csv(report: &CodecReport) -> String {
 fn time_code_text(code: TimeCode) -> String {
     match code {
         TimeCode::None => "none".to_string(),
-        TimeCode::Binary { bits } => format!("binary ({bits} bits)"),
+        TimeCode::Binary { bits } => format!("binary ({})", counted(bits, "bit")),
         TimeCode::Decaying { decay } => format!("decaying ({decay} per step)"),
     }
 }

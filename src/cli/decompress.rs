@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::words::counted;
 use crate::codec::decompress;
 use crate::error::Result;
 use crate::files;
@@ -24,11 +25,11 @@ pub fn run(args: DecompressArgs) -> Result<()> {
     let (data, report) = decompress(&file, &args.input)?;
     files::write_atomic(&args.output, &data)?;
     println!(
-        "decompressed {} ({} bytes) to {} ({} bytes)",
+        "decompressed {} ({}) to {} ({})",
         args.input.display(),
-        report.compressed_bytes,
+        counted(report.compressed_bytes, "byte"),
         args.output.display(),
-        report.original_bytes
+        counted(report.original_bytes, "byte")
     );
     super::compress::print_report(&report);
     Ok(())

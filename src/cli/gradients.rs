@@ -30,7 +30,8 @@ const MAX_STEPS: usize = 10_000;
 /// Flags of `chunker gradients`.
 #[derive(Debug, Args)]
 pub struct GradientsArgs {
-    /// Seed of the generator that draws the weights, the inputs and the targets.
+    /// Seed of the generator that draws the weights, the inputs and the targets, 0 to
+    /// 2^64 - 1.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Number of input units, 1 to 64; each step's input is a one-hot symbol.
@@ -232,8 +233,9 @@ pub fn report(args: &GradientsArgs) -> Result<GradientsReport> {
     })
 }
 
-/// Draws one-hot inputs, targets and a mask with at least one zero when the sequence has
-/// more than one target slot (for softmax, more than one step).
+/// Draws one-hot inputs, targets and a mask with at least one target, and with at least
+/// one zero when the sequence has more than one target slot (for softmax, more than one
+/// step).
 ///
 /// Logistic outputs get targets in [0, 1) masked unit by unit. Softmax outputs get one-hot
 /// targets masked step by step, so a step's mask is all ones or all zeros, and the last
@@ -264,6 +266,13 @@ fn random_sequence<R: Rng>(
                 }
             }
         }
+    }
+
+    // With no target the loss and both gradients are zero, so a cross-check would compare
+    // nothing. Short logistic sequences sometimes draw no target (0.3^2 = 9% of seeds for
+    // 1 step and 2 outputs), so the last output unit of the last step then gets one.
+    if mask.iter().all(|&m| m == 0.0) {
+        mask[[steps - 1, shape.outputs - 1]] = 1.0;
     }
 
     // A cross-check must see masked-out targets; force one when the draw gave none.
@@ -323,5 +332,50 @@ fn tensors_json(p: &Params) -> TensorsJson {
         w_yx: rows(p.w_yx.view()),
         w_yy: rows(p.w_yy.view()),
         b_y: vector(p.b_y.view()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(outputs: usize, output_activation: OutputActivation) -> NetShape {
+        NetShape {
+            inputs: 3,
+            hidden: 3,
+            outputs,
+            direct: false,
+            output_feedback: false,
+            hidden_activation: HiddenActivation::Logistic,
+            output_activation,
+        }
+    }
+
+    #[test]
+    fn short_sequences_have_a_target() {
+        for (outputs, activation) in [
+            (1, OutputActivation::Logistic),
+            (2, OutputActivation::Logistic),
+            (2, OutputActivation::Softmax),
+        ] {
+            for steps in 1..=3 {
+                for seed in 0..200 {
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                    let (_, _, mask) =
+                        random_sequence(&shape(outputs, activation), steps, &mut rng);
+                    let targets = mask.iter().filter(|&&m| m == 1.0).count();
+                    assert!(
+                        targets >= 1,
+                        "{outputs} outputs, {steps} steps, seed {seed}"
+                    );
+                    if mask.len() > 1 && (activation == OutputActivation::Logistic || steps > 1) {
+                        assert!(
+                            mask.iter().any(|&m| m == 0.0),
+                            "{outputs} outputs, {steps} steps, seed {seed}: no masked target"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

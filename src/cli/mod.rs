@@ -18,6 +18,7 @@ pub mod run;
 pub mod search;
 mod stdout;
 pub mod trace;
+mod words;
 
 /// Neural sequence chunker and history compressor (Schmidhuber 1991), reproduced.
 #[derive(Debug, Parser)]
@@ -31,7 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Print a random net, a sequence, its loss and its BPTT and RTRL gradients as JSON.
     Gradients(gradients::GradientsArgs),
-    /// Measure symbol-steps per second of BPTT and RTRL on the anchor benchmarks' nets.
+    /// Measure symbol-steps per second of BPTT and RTRL on the nets of the numpy and PyTorch
+    /// reference benchmarks (the anchors).
     Bench(bench::BenchArgs),
     /// Run one experiment config and record its runs under data/NAME/.
     Run(run::RunArgs),
@@ -40,7 +42,8 @@ pub enum Command {
     /// Run every experiment config, redraw every figure and write the results table
     /// into PAPER_NOTES.md.
     Reproduce(reproduce::ReproduceArgs),
-    /// Run the readings of the 20-step chunker experiment and write the search table.
+    /// Run variants of the 20-step chunker experiment that fill in details the 1992 paper
+    /// leaves open, and write the search table.
     Search(search::SearchArgs),
     /// Compress a file losslessly with an online predictor stack and an arithmetic coder.
     Compress(compress::CompressArgs),

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::words::counted;
 use crate::experiment::Progress;
 
 /// The shortest time between two plain progress lines.
@@ -77,8 +78,10 @@ impl Progress for StderrProgress {
                 if counts.last_line.elapsed() >= LINE_INTERVAL {
                     counts.last_line = Instant::now();
                     eprintln!(
-                        "{}: {} of {} sequences",
-                        self.label, counts.done, self.total
+                        "{}: {} of {} done",
+                        self.label,
+                        counts.done,
+                        counted(self.total, "sequence")
                     );
                 }
             }

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::plot::{self, PlotArgs};
 use super::run::{ExecutionArgs, run_and_report};
+use super::words::counted;
 use crate::error::{Error, Result};
 use crate::experiment::{registry, table};
 
@@ -69,11 +70,14 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
     table::update_notes(&args.notes, &command_line(args), &table::markdown(&rows))?;
     println!("wrote the results table into {}", args.notes.display());
     if diverged > 0 {
-        eprintln!("note: {diverged} runs diverged; see the summary.csv files");
+        eprintln!(
+            "note: {} diverged; see the summary.csv files",
+            counted(diverged, "run")
+        );
     }
     eprintln!(
-        "reproduce: {} experiments in {:.0} s",
-        configs.len(),
+        "reproduce: {} in {:.0} s",
+        counted(configs.len(), "experiment"),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Args;
 
+use super::words::counted;
 use crate::collapse::cost::cost_table;
 use crate::collapse::experiment;
 use crate::collapse::run::RunOutcome;
@@ -19,20 +20,30 @@ use crate::tasks::StandardTask;
 
 /// Arguments of `chunker search`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "A reading is one way to fill in a detail that the 1992 paper leaves \
+    open, such as output feedback, a learning rate or the surprise test; `--list` names each \
+    reading and what it changes from the published settings. Per reading, the table counts \
+    the runs that solved the task online and the runs confirmed by a check of the \
+    automatizer with frozen weights, each under 5,000 and under 35,000 training sequences, \
+    and gives the median sequences needed (\"-\" when half or more of the runs did not get \
+    there)."
+)]
 pub struct SearchArgs {
-    /// Runs per reading.
+    /// Runs per reading, 1 to 10000.
     #[arg(long, default_value_t = 17)]
     pub runs: u32,
-    /// Training sequences per run (the paper's budget is 35,000).
+    /// Training sequences per run, 1 or more (the paper's budget is 35,000).
     #[arg(long, default_value_t = 35_000)]
     pub sequences: u64,
-    /// Base seed; run i of every reading uses seed + i.
+    /// Base seed, 0 to 2^64 - 1; run i of every reading uses seed + i.
     #[arg(long, default_value_t = 1992)]
     pub seed: u64,
-    /// Worker threads; the output does not depend on it.
+    /// Worker threads, 1 or more; the output does not depend on it.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// Run only these readings (repeatable); all when absent.
+    /// Run only this reading (repeatable, names as in --list); all built-in readings when
+    /// neither --reading nor --config is given.
     #[arg(long = "reading")]
     pub readings: Vec<String>,
     /// Add the system of this `collapse` config as one more reading, named after the file.
@@ -112,9 +123,7 @@ fn selected_readings(args: &SearchArgs) -> Result<Vec<Entry>> {
 /// [`Error::InvalidValue`] for a bad flag, [`Error::Io`] when an output cannot be written.
 pub fn execute(args: SearchArgs) -> Result<()> {
     if args.list {
-        for r in readings() {
-            println!("{:<34} {}", r.name, r.change);
-        }
+        print!("{}", reading_list(&readings()));
         return Ok(());
     }
     if args.cost {
@@ -176,7 +185,11 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         }
     }
     let pending: Vec<usize> = (0..jobs).filter(|&j| results[j].is_none()).collect();
-    eprintln!("search: {} of {jobs} runs to do", pending.len());
+    eprintln!(
+        "search: {} of {} to do",
+        pending.len(),
+        counted(jobs, "run")
+    );
     let next = AtomicUsize::new(0);
     let progress = Mutex::new(Progress {
         results,
@@ -229,17 +242,18 @@ pub fn execute(args: SearchArgs) -> Result<()> {
         return Err(error);
     }
 
-    println!(
-        "{:<34} {:>4} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
-        "reading", "runs", "<5000", "<35000", "median", "frozen<5k", "frozen<35k", "median"
-    );
-    for (r, entry) in chosen.iter().enumerate() {
-        let outcomes: Vec<Option<RunOutcome>> = state.results[r * runs..(r + 1) * runs]
-            .iter()
-            .map(|o| o.clone().flatten())
-            .collect();
-        print_row(&entry.reading.name, &summarize(&outcomes));
-    }
+    let rows: Vec<(&str, SearchRow)> = chosen
+        .iter()
+        .enumerate()
+        .map(|(r, entry)| {
+            let outcomes: Vec<Option<RunOutcome>> = state.results[r * runs..(r + 1) * runs]
+                .iter()
+                .map(|o| o.clone().flatten())
+                .collect();
+            (entry.reading.name.as_str(), summarize(&outcomes))
+        })
+        .collect();
+    print!("{}", result_table(&rows));
     Ok(())
 }
 
@@ -415,18 +429,67 @@ fn optional(value: Option<u64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn print_row(name: &str, row: &SearchRow) {
-    println!(
-        "{:<34} {:>4} {:>7} {:>8} {:>8} {:>9} {:>9} {:>8}",
-        name,
-        row.runs,
-        row.solved_under_5000,
-        row.solved_under_35000,
-        optional(row.median_sequences_to_solve),
-        row.frozen_under_5000,
-        row.frozen_under_35000,
-        optional(row.median_sequences_to_frozen),
+/// Headers of the result table printed after a search, one per [`SearchRow`] count.
+const RESULT_HEADERS: [&str; 7] = [
+    "runs",
+    "solved<5000",
+    "solved<35000",
+    "median to solve",
+    "frozen<5000",
+    "frozen<35000",
+    "median to frozen",
+];
+
+/// Formats the readings as two aligned columns, name and change, under a header.
+fn reading_list(readings: &[Reading]) -> String {
+    let width = name_width(readings.iter().map(|r| r.name.as_str()));
+    let mut text = format!(
+        "{:<width$}  {}\n",
+        "reading", "change from the published settings"
     );
+    for reading in readings {
+        text.push_str(&format!("{:<width$}  {}\n", reading.name, reading.change));
+    }
+    text
+}
+
+/// Formats the result table: one row per reading, each column as wide as its header and
+/// the name column as wide as the longest name. A median of "-" means that half or more
+/// of the runs did not get there.
+fn result_table(rows: &[(&str, SearchRow)]) -> String {
+    let width = name_width(rows.iter().map(|(name, _)| *name));
+    let mut text = format!("{:<width$}", "reading");
+    for header in RESULT_HEADERS {
+        text.push_str(&format!("  {header}"));
+    }
+    text.push('\n');
+    let median = |value: Option<u64>| value.map_or("-".to_string(), |v| v.to_string());
+    for (name, row) in rows {
+        let cells = [
+            row.runs.to_string(),
+            row.solved_under_5000.to_string(),
+            row.solved_under_35000.to_string(),
+            median(row.median_sequences_to_solve),
+            row.frozen_under_5000.to_string(),
+            row.frozen_under_35000.to_string(),
+            median(row.median_sequences_to_frozen),
+        ];
+        text.push_str(&format!("{name:<width$}"));
+        for (cell, header) in cells.iter().zip(RESULT_HEADERS) {
+            text.push_str(&format!("  {cell:>0$}", header.len()));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Returns the width of the name column: the longest name, and at least "reading".
+fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(|name| name.chars().count())
+        .chain(["reading".len()])
+        .max()
+        .unwrap_or_default()
 }
 
 fn write_row(table: &mut csv::Writer<Vec<u8>>, reading: &Reading, row: &SearchRow) -> Result<()> {
@@ -494,11 +557,13 @@ fn print_costs() {
         symbols: 22,
         target_unit: true,
     };
-    for name in [
+    let names = [
         "literal",
         "fully_recurrent",
         "fully_recurrent_imitate_target_unit",
-    ] {
+    ];
+    let width = name_width(names.into_iter());
+    for name in names {
         let reading = readings()
             .into_iter()
             .find(|r| r.name == name)
@@ -506,8 +571,13 @@ fn print_costs() {
         for ticks_per_sequence in [1.0, 3.0] {
             for row in cost_table(&reading.system, &layout, ticks_per_sequence / 21.0) {
                 println!(
-                    "{:<16} {:>3} ticks/sequence  {:<40} {:>10.0} multiply-adds/step",
-                    name, ticks_per_sequence, row.system, row.multiply_adds_per_step
+                    "{name:<width$}  {:<28}  {:<40} {:>10.0} multiply-adds/step",
+                    format!(
+                        "{} per sequence",
+                        counted(ticks_per_sequence, "chunker tick")
+                    ),
+                    row.system,
+                    row.multiply_adds_per_step
                 );
             }
         }

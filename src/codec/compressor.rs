@@ -399,17 +399,50 @@ struct Parsed {
     words: Vec<u32>,
 }
 
-/// Checks magic, version and checksum, then reads the header and payload.
-fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
-    let mut reader = Reader::new(file, path);
-    let magic = reader.array::<8>("magic")?;
-    if &magic != MAGIC {
-        return Err(reader.malformed(format!(
-            "not a chunker compressed file: it starts with {:?}, expected {:?}",
-            String::from_utf8_lossy(&magic),
+/// Checks that `file` starts with the magic and is long enough for the header and the
+/// trailing checksum, so that the error for a foreign or cut-off file names which it is.
+///
+/// # Errors
+/// [`Error::Malformed`] "not a chunker-compressed file" when the first bytes differ from
+/// the magic (an empty file included), "truncated chunker-compressed file" when they match
+/// but the file ends before the header does.
+fn check_kind_and_size(file: &[u8], path: &Path) -> Result<()> {
+    let malformed = |message: String| Error::Malformed {
+        path: path.to_path_buf(),
+        message,
+    };
+    let min_len = HEADER_LEN + 4;
+    let start = &file[..file.len().min(MAGIC.len())];
+    if file.is_empty() {
+        return Err(malformed(format!(
+            "not a chunker-compressed file: it is empty, and every file written by \
+             `chunker compress` has at least {min_len} bytes"
+        )));
+    }
+    if !MAGIC.starts_with(start) {
+        return Err(malformed(format!(
+            "not a chunker-compressed file: it starts with {:?}, not with {:?} like every \
+             file written by `chunker compress`",
+            String::from_utf8_lossy(start),
             String::from_utf8_lossy(MAGIC)
         )));
     }
+    if file.len() < min_len {
+        return Err(malformed(format!(
+            "truncated chunker-compressed file: it has {} byte{}, but even a compressed empty \
+             file has {min_len}; compress the original again",
+            file.len(),
+            if file.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// Checks magic, version and checksum, then reads the header and payload.
+fn parse(file: &[u8], path: &Path) -> Result<Parsed> {
+    check_kind_and_size(file, path)?;
+    let mut reader = Reader::new(file, path);
+    reader.take(MAGIC.len(), "magic")?;
     let version = reader.u16("format version")?;
     if version > VERSION {
         return Err(reader.malformed(format!(

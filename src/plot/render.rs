@@ -16,6 +16,21 @@ use super::font::FAMILY;
 const CAPTION_WIDTH: usize = 120;
 /// Height of one caption line in pixels.
 const CAPTION_LINE: i32 = 18;
+/// Space right of the chart in pixels. The last x tick label is centred on the chart's
+/// right edge, so half of the widest label must fit here: "1000000" at 13 px is about
+/// 58 px wide in DejaVu Sans (7 digits of 0.64 em each).
+const RIGHT_MARGIN: u32 = 40;
+/// Mantissas that get a tick label on a log axis. plotters puts a tick at every integer
+/// mantissa when the axis spans under two powers of ten, and labels at 8000, 9000 and
+/// 10000 then overlap.
+const LOG_LABEL_MANTISSAS: [f64; 4] = [1.0, 2.0, 5.0, 10.0];
+/// Light grid lines per labelled tick requested from plotters on a log axis. plotters
+/// 0.3.7 spaces a log axis's light lines evenly in value, up to 99 per power of ten at its
+/// default of 10, and they crowd into a grey band below each power. With 9 an axis of 1 to 9 powers of
+/// ten gets 9 light lines per power, one at each integer mantissa.
+const LOG_LIGHT_LINES: usize = 9;
+/// Light grid lines per labelled tick on a linear axis, plotters' default.
+const LINEAR_LIGHT_LINES: usize = 10;
 
 /// Draws `figure` on `root` and presents it.
 ///
@@ -74,18 +89,28 @@ where
     let mut chart = ChartBuilder::on(area)
         .caption(&figure.title, (FAMILY, 22))
         .margin(16)
+        .margin_right(RIGHT_MARGIN)
         .x_label_area_size(48)
         .y_label_area_size(72)
         .build_cartesian_2d(x, y)
         .map_err(error)?;
+    let light_lines = |log: bool| {
+        if log {
+            LOG_LIGHT_LINES
+        } else {
+            LINEAR_LIGHT_LINES
+        }
+    };
     chart
         .configure_mesh()
         .x_desc(&figure.x_label)
         .y_desc(&figure.y_label)
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 15))
-        .x_label_formatter(&|v: &f64| tick_label(*v))
-        .y_label_formatter(&|v: &f64| tick_label(*v))
+        .x_label_formatter(&|v: &f64| axis_tick_label(*v, figure.x_log))
+        .y_label_formatter(&|v: &f64| axis_tick_label(*v, figure.y_log))
+        .x_max_light_lines(light_lines(figure.x_log))
+        .y_max_light_lines(light_lines(figure.y_log))
         .draw()
         .map_err(error)?;
 
@@ -597,6 +622,29 @@ fn tick_label(value: f64) -> String {
     }
 }
 
+/// Formats the label of the tick at `value`, or an empty label for a tick on a log axis
+/// whose mantissa is not 1, 2 or 5, so that the labels of a short log axis do not overlap.
+/// The unlabelled ticks keep their grid lines.
+fn axis_tick_label(value: f64, log: bool) -> String {
+    if log && !has_round_mantissa(value) {
+        return String::new();
+    }
+    tick_label(value)
+}
+
+/// Returns whether `value` is 1, 2 or 5 times a power of ten, up to rounding.
+fn has_round_mantissa(value: f64) -> bool {
+    if !(value.is_finite() && value > 0.0) {
+        return false;
+    }
+    // log10 of an exact power of ten may come out just below the integer, which gives a
+    // mantissa of about 10; LOG_LABEL_MANTISSAS lists 10 for that case.
+    let mantissa = value / 10f64.powf(value.log10().floor());
+    LOG_LABEL_MANTISSAS
+        .iter()
+        .any(|&round| (mantissa - round).abs() <= 1e-9 * round)
+}
+
 /// Splits `text` into lines of at most `width` characters at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -662,6 +710,61 @@ mod tests {
         assert_eq!(tick_label(0.25), "0.25");
         assert_eq!(tick_label(1e8), "1.0e8");
         assert_eq!(tick_label(0.0), "0");
+    }
+
+    #[test]
+    fn log_ticks_label_round_mantissas() {
+        for value in [1.0, 2.0, 5.0, 10.0, 2000.0, 5000.0, 10000.0, 1e6, 0.02] {
+            assert_eq!(axis_tick_label(value, true), tick_label(value), "{value}");
+        }
+        for value in [3000.0, 7000.0, 9000.0, 0.3] {
+            assert_eq!(axis_tick_label(value, true), "", "{value}");
+        }
+        assert_eq!(axis_tick_label(9000.0, false), "9000");
+    }
+
+    /// Renders `figure` at the size of the figure files and returns the RGB pixels.
+    fn pixels(figure: &Figure) -> Vec<u8> {
+        let (width, height) = super::super::figure::SIZE;
+        let mut buffer = vec![0u8; (width * height * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
+            super::super::font::register().expect("the bundled font registers");
+            render(figure, &root).expect("the figure renders");
+        }
+        buffer
+    }
+
+    /// Builds a figure with a log x axis from 100 to 1000000, as in the distribution figure
+    /// of the 20-step experiment. Its last tick label "1000000" is as wide as any label
+    /// the axis formatter writes.
+    fn wide_log_axis() -> Figure {
+        Figure {
+            title: "wide log axis".into(),
+            x_label: "training sequences (log scale)".into(),
+            y_label: "fraction".into(),
+            x_log: true,
+            series: vec![Series::line("runs", vec![(200.0, 0.1), (5e5, 0.9)])],
+            x_range: Some((100.0, 1e6)),
+            y_range: Some((0.0, 1.0)),
+            legend: LegendPosition::UpperLeft,
+            ..Figure::default()
+        }
+    }
+
+    #[test]
+    fn last_tick_label_fits_in_the_image() {
+        let (width, height) = super::super::figure::SIZE;
+        let buffer = pixels(&wide_log_axis());
+        let right_edge_dark = (0..height)
+            .filter(|&row| {
+                let index = ((row * width + width - 1) * 3) as usize;
+                buffer[index..index + 3]
+                    .iter()
+                    .any(|&channel| channel < 200)
+            })
+            .count();
+        assert_eq!(right_edge_dark, 0, "dark pixels in the rightmost column");
     }
 
     #[test]
