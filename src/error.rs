@@ -40,7 +40,7 @@ pub enum Error {
     },
 
     /// One or more runs of an experiment failed; the others finished. Exit code 1.
-    #[error("{failed} of {total} runs of {experiment} failed; see summary.csv")]
+    #[error("{experiment}: runs failed: {failed} of {total}; see summary.csv")]
     RunsFailed {
         experiment: String,
         failed: usize,

@@ -271,7 +271,16 @@ const RANGE_PHRASES: [&str; 6] = [" to ", " or more", ">= ", "> 0", "in (", "in 
 fn numeric_flags_state_range_and_default() {
     use clap::CommandFactory;
     let command = chunker::cli::Cli::command();
-    for name in ["gradients", "bench", "search", "compress"] {
+    for name in [
+        "gradients",
+        "bench",
+        "search",
+        "compress",
+        "run",
+        "trace",
+        "evaluate",
+        "reproduce",
+    ] {
         let subcommand = command
             .find_subcommand(name)
             .expect("the subcommand exists");

@@ -43,10 +43,7 @@ fn huge_learning_rate_diverges_one_run() {
         stderr.contains("big_rate: run 1 diverged: conventional net diverged at step"),
         "the message names experiment, run, net and step:\n{stderr}"
     );
-    assert!(
-        stderr.contains("1 of 3 runs of big_rate failed"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("big_rate: runs failed: 1 of 3"), "{stderr}");
 
     let (header, rows) = read_csv(&scratch.join("data/big_rate/summary.csv"));
     let status = header.iter().position(|c| c == "status").unwrap();

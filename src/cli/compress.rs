@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::words::counted;
-use crate::codec::{CodecConfig, CodecReport, compress};
+use crate::codec::{CodecConfig, CodecReport, compress_from};
 use crate::compression::TimeCode;
 use crate::error::Result;
-use crate::files;
 use crate::plot::figure::with_suffix;
+use crate::saved::codec::{load_start_model, stack_model};
+use crate::{files, saved};
 
 /// Arguments of `chunker compress`.
 #[derive(Debug, Args)]
@@ -55,7 +56,29 @@ pub struct CompressArgs {
     /// number of input bytes) as STEM.csv and draw it as STEM.png and STEM.svg.
     #[arg(long, value_name = "STEM")]
     pub figure: Option<PathBuf>,
+    /// Start the stack from a model saved by `compress --save-model` instead of random
+    /// weights. The model's settings replace the flags above, and decompress needs the
+    /// same model file (`decompress --model`).
+    #[arg(long, value_name = "PATH", conflicts_with_all = SETTINGS)]
+    pub model: Option<PathBuf>,
+    /// After compressing, save the trained stack to PATH, to start a later compression
+    /// from it with --model.
+    #[arg(long, value_name = "PATH")]
+    pub save_model: Option<PathBuf>,
 }
+
+/// The flags that set the stack's settings, which a start model replaces.
+const SETTINGS: [&str; 9] = [
+    "levels",
+    "hidden",
+    "horizon",
+    "learning_rate",
+    "init_range",
+    "time_code",
+    "time_code_bits",
+    "time_code_decay",
+    "seed",
+];
 
 impl CompressArgs {
     fn config(&self) -> CodecConfig {
@@ -80,11 +103,18 @@ impl CompressArgs {
 }
 
 pub fn run(args: CompressArgs) -> Result<()> {
-    let config = args.config();
+    let start = args.model.as_deref().map(load_start_model).transpose()?;
+    let config = start
+        .as_ref()
+        .map_or_else(|| args.config(), |model| model.config.clone());
     config.stack_config().validate()?;
+    if let Some(path) = &args.save_model {
+        files::check_output_path(path)?;
+    }
     let data = files::read(&args.input)?;
-    let (file, report) = compress(&data, &config)?;
-    files::write_atomic(&args.output, &file)?;
+    let compressed = compress_from(&data, &config, start.as_ref())?;
+    let report = compressed.report;
+    files::write_atomic(&args.output, &compressed.file)?;
     println!(
         "compressed {} ({}) to {} ({})",
         args.input.display(),
@@ -93,6 +123,20 @@ pub fn run(args: CompressArgs) -> Result<()> {
         counted(report.compressed_bytes, "byte")
     );
     print_report(&report);
+    if let (Some(path), Some(model)) = (&args.model, &start) {
+        print_start_model(path, model.checksum);
+    }
+    if let Some(path) = &args.save_model {
+        let mut metadata = toml::Table::new();
+        let name = args.input.display().to_string();
+        metadata.insert("trained_on".into(), name.into());
+        metadata.insert(
+            "trained_bytes".into(),
+            toml::Value::Integer(i64::try_from(data.len()).unwrap_or(i64::MAX)),
+        );
+        saved::save(path, &stack_model(&compressed.stack, &config, metadata))?;
+        println!("saved the trained stack to {}", path.display());
+    }
     if let Some(stem) = &args.figure {
         let csv_path = with_suffix(stem, ".csv");
         files::write_atomic(&csv_path, curve_csv(&report).as_bytes())?;
@@ -110,6 +154,14 @@ pub fn run(args: CompressArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Prints which saved model the stack started from.
+pub fn print_start_model(path: &std::path::Path, checksum: u32) {
+    println!(
+        "the stack started from the saved model {} (CRC-32 {checksum:#010x})",
+        path.display()
+    );
 }
 
 /// Prints the measurements shared by compress and decompress.

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::words::counted;
-use crate::codec::decompress;
+use crate::codec::decompress_from;
 use crate::error::Result;
 use crate::files;
+use crate::saved::codec::load_start_model;
 
 /// Arguments of `chunker decompress`.
 #[derive(Debug, Args)]
@@ -18,11 +19,15 @@ pub struct DecompressArgs {
     /// Where to write the restored bytes.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
+    /// The saved model the file was compressed from (`compress --model`), if it was.
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
 }
 
 pub fn run(args: DecompressArgs) -> Result<()> {
+    let start = args.model.as_deref().map(load_start_model).transpose()?;
     let file = files::read(&args.input)?;
-    let (data, report) = decompress(&file, &args.input)?;
+    let (data, report) = decompress_from(&file, &args.input, start.as_ref())?;
     files::write_atomic(&args.output, &data)?;
     println!(
         "decompressed {} ({}) to {} ({})",
@@ -32,5 +37,8 @@ pub fn run(args: DecompressArgs) -> Result<()> {
         counted(report.original_bytes, "byte")
     );
     super::compress::print_report(&report);
+    if let (Some(path), Some(model)) = (&args.model, &start) {
+        super::compress::print_start_model(path, model.checksum);
+    }
     Ok(())
 }

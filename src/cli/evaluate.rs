@@ -23,8 +23,8 @@ pub struct EvaluateArgs {
     /// Fresh sequences to test on, 1 to 10,000,000.
     #[arg(long, default_value_t = 1000)]
     pub sequences: u64,
-    /// Seed of the fresh sequences; they come from a generator stream of their own, so
-    /// they are not the ones the model trained on.
+    /// Seed of the fresh sequences, 0 to 2^64 - 1. They come from a generator stream of
+    /// their own, so they are not the ones the model trained on.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }

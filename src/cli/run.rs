@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::progress::StderrProgress;
+use super::words::counted;
 use crate::error::{Error, Result};
 use crate::experiment::runner::{self, Outcome, Plan, RunOptions, Shard};
 use crate::experiment::{Budget, Experiment, registry};
@@ -15,11 +16,12 @@ pub struct RunArgs {
     /// The experiment config, e.g. experiments/standard_task_conventional_m4.toml.
     pub config: PathBuf,
 
-    /// Number of runs (default: the config's `run.runs`).
+    /// Number of runs, 1 to 100000 (default: the config's `run.runs`).
     #[arg(long)]
     pub runs: Option<u32>,
 
-    /// Base seed that run seeds derive from (default: the config's `run.seed`).
+    /// Base seed that run seeds derive from, 0 to 2^64 - 1 (default: the config's
+    /// `run.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
 
@@ -42,11 +44,13 @@ pub struct RunArgs {
 /// Budget, threads and shard, shared by `run` and `reproduce`.
 #[derive(Debug, Args)]
 pub struct ExecutionArgs {
-    /// Worker threads (default: all cores).
+    /// Worker threads, 1 or more (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
 
-    /// CI-sized budgets (the config's `budget.quick`).
+    /// Smoke-test budgets of a few training sequences per run (the config's
+    /// `budget.quick`, 5 to 500 in the shipped configs); too few to reproduce the papers'
+    /// results.
     #[arg(long, conflicts_with = "full")]
     pub quick: bool,
 
@@ -136,11 +140,11 @@ pub fn run_and_report(
     let plan = runner::plan(experiment, options)?;
     let name = experiment.name();
     eprintln!(
-        "{name}: {} to do, {} already recorded, {} sequences each, {}",
-        count(plan.todo.len(), "run"),
+        "{name}: {} to do, {} already recorded, {} each, {}",
+        counted(plan.todo.len(), "run"),
         plan.skipped.len(),
-        plan.sequences_per_run,
-        count(options.jobs, "thread")
+        counted(plan.sequences_per_run, "sequence"),
+        counted(options.jobs, "thread")
     );
     let progress = StderrProgress::new(name, plan.runs, plan.todo.len(), plan.sequences_per_run);
     let outcome = runner::execute(experiment, &plan, options, &progress);
@@ -151,17 +155,8 @@ pub fn run_and_report(
     }
     println!(
         "{name}: {} recorded in {}",
-        count(outcome.merged, "run"),
+        counted(outcome.merged, "run"),
         plan.dir.display()
     );
     Ok((plan, outcome))
-}
-
-/// `n` followed by `noun`, in the plural unless `n` is 1: "1 run", "2 runs".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
+use super::words::counted;
 use crate::error::{Error, Result};
 use crate::plot::figure::with_suffix;
 use crate::trace::hierarchy::{
@@ -40,20 +41,21 @@ pub struct TraceArgs {
     /// i + 1 = b_i) and exit; uses --lag, --sequences and --seed.
     #[arg(long, value_name = "PATH")]
     pub write_standard_stream: Option<PathBuf>,
-    /// Lag m of the standard task (m b symbols after a or x).
+    /// Lag m of the standard task (m b symbols after a or x): 1 to 10000 with --train,
+    /// 1 to 254 with --write-standard-stream.
     #[arg(long, default_value_t = 20)]
     pub lag: usize,
     /// Training sequences (blocks of m + 1 symbols) for --train, or the stream length for
-    /// --write-standard-stream.
+    /// --write-standard-stream; 1 or more.
     #[arg(long, default_value_t = 1000)]
     pub sequences: u64,
-    /// Seed of the initial weights and the training stream.
+    /// Seed of the initial weights and the training stream, 0 to 2^64 - 1.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Maximum number of levels the hierarchy may grow to (--train).
+    /// Maximum number of levels the hierarchy may grow to (--train), 1 to 16.
     #[arg(long, default_value_t = 2)]
     pub max_levels: usize,
-    /// Hidden units per level (--train); the 1993 experiment used 1.
+    /// Hidden units per level (--train), 1 to 1024; the 1993 experiment used 1.
     #[arg(long, default_value_t = 1)]
     pub hidden: usize,
     /// Save the trained hierarchy to this file (--train).
@@ -63,8 +65,8 @@ pub struct TraceArgs {
     /// 3 (m + 1), or 60 when the task's sequences vary in length].
     #[arg(long)]
     pub steps: Option<usize>,
-    /// Seed of the stream shown. It draws from a generator stream of its own, so the
-    /// same value as --seed still gives steps the training did not see.
+    /// Seed of the stream shown, 0 to 2^64 - 1. It draws from a generator stream of its
+    /// own, so the same value as --seed still gives steps the training did not see.
     #[arg(long, default_value_t = 1)]
     pub trace_seed: u64,
     /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
@@ -148,9 +150,9 @@ pub fn run(args: TraceArgs) -> Result<()> {
         let bytes = standard_stream_bytes(args.lag, args.sequences, args.seed)?;
         files::write_atomic(path, &bytes)?;
         println!(
-            "wrote {} symbols ({} sequences of the standard task, lag {}, seed {}) to {}",
-            bytes.len(),
-            args.sequences,
+            "wrote {} ({} of the standard task, lag {}, seed {}) to {}",
+            counted(bytes.len(), "symbol"),
+            counted(args.sequences, "sequence"),
             args.lag,
             args.seed,
             path.display()
@@ -221,9 +223,11 @@ fn load_or_train(args: &TraceArgs) -> Result<(System, String)> {
     let spec = standard_hierarchy_spec(args.lag, args.hidden, args.max_levels);
     let feed = train_on_standard(spec, args.lag, args.sequences, args.seed)?;
     let mut origin = format!(
-        "trained a hierarchy on {} sequences of the standard task (lag {}, seed {}); \
+        "trained a hierarchy on {} of the standard task (lag {}, seed {}); \
          ticks in training:",
-        args.sequences, args.lag, args.seed
+        counted(args.sequences, "sequence"),
+        args.lag,
+        args.seed
     );
     for (index, level) in feed.hierarchy.levels().iter().enumerate() {
         origin.push_str(&format!(" level {} {}", index + 1, level.ticks()));
@@ -308,9 +312,9 @@ pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
         let ticks = trace.ticked[level].iter().filter(|t| **t).count();
         let unexpected = trace.unexpected[level].iter().filter(|t| **t).count();
         out.push_str(&format!(
-            "{}: {ticks} of {} steps received, {unexpected} unexpected\n",
+            "{}: {ticks} of {} received, {unexpected} unexpected\n",
             trace.labels[level],
-            trace.steps()
+            counted(trace.steps(), "step")
         ));
     }
     out

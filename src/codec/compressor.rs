@@ -611,7 +611,7 @@ fn check_start_model(needed: Option<u32>, start: Option<&StartModel>, path: &Pat
         (Some(needed), Some(given)) if needed == given => Ok(()),
         (Some(needed), None) => Err(Error::invalid(
             "--model",
-            "none",
+            "(not given)",
             format!(
                 "{} was compressed starting from a saved model (CRC-32 {needed:#010x}); pass \
                  that model file with --model",
@@ -661,6 +661,30 @@ mod tests {
         );
         assert!(f.iter().all(|&x| x >= 1));
         assert_eq!(f[3], TOTAL - 255);
+    }
+
+    #[test]
+    fn start_model_round_trip_needs_the_same_model() {
+        let data = b"abracadabra abracadabra abracadabra".repeat(3);
+        let trained = compress_from(&data, &small(), None).unwrap();
+        let start = StartModel {
+            config: small(),
+            nets: trained.stack.nets().cloned().collect(),
+            checksum: 7,
+        };
+        let with_model = compress_from(&data, &small(), Some(&start)).unwrap();
+        assert_eq!(with_model.file[8], 2, "a start model writes version 2");
+        assert_eq!(trained.file[8], 1, "random weights keep version 1");
+        assert!(with_model.file.len() < trained.file.len());
+        let (back, _) = decompress_from(&with_model.file, Path::new("x"), Some(&start)).unwrap();
+        assert_eq!(back, data);
+        assert!(decompress_from(&with_model.file, Path::new("x"), None).is_err());
+        let other = StartModel {
+            checksum: 8,
+            ..start.clone()
+        };
+        assert!(decompress_from(&with_model.file, Path::new("x"), Some(&other)).is_err());
+        assert!(decompress_from(&trained.file, Path::new("x"), Some(&start)).is_err());
     }
 
     #[test]

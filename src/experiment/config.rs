@@ -35,7 +35,7 @@ impl RunSection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetSection {
-    /// CI-sized: seconds per experiment.
+    /// Smoke-test size: seconds per experiment.
     pub quick: u64,
     /// What `chunker reproduce` runs by default within its time limit.
     pub default: u64,

@@ -10,8 +10,8 @@ use std::fmt;
 
 use crate::saved::SavedModel;
 
-/// The size of a run's budget: the CI-sized quick run, the default that fits the time
-/// budget of `chunker reproduce`, or the papers' complete budgets.
+/// The size of a run's budget: the quick smoke-test run (a few sequences), the default that
+/// fits the time budget of `chunker reproduce`, or the papers' complete budgets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Budget {

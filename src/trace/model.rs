@@ -157,7 +157,8 @@ fn training_note(metadata: &toml::Table) -> String {
         .get("training_sequences")
         .and_then(toml::Value::as_integer)
     {
-        note.push_str(&format!(", trained on {sequences} sequences"));
+        let plural = if sequences == 1 { "" } else { "s" };
+        note.push_str(&format!(", trained on {sequences} sequence{plural}"));
     }
     let experiment = metadata.get("experiment").and_then(toml::Value::as_str);
     let run = metadata.get("run").and_then(toml::Value::as_integer);

@@ -1,0 +1,176 @@
+//! `chunker compress --save-model` and `--model`: a stack trained on one standard stream
+//! compresses another stream of the same task to fewer bytes than a fresh stack, the file
+//! round-trips only with the same model, and a model of another kind is rejected.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn chunker(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chunker"))
+        .args(args)
+        .output()
+        .expect("the chunker binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("chunker-start-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    dir
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+fn ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn write_stream(dir: &Path, name: &str, seed: &str) {
+    ok(&chunker(&[
+        "trace",
+        "--write-standard-stream",
+        &path(dir, name),
+        "--lag",
+        "5",
+        "--sequences",
+        "1500",
+        "--seed",
+        seed,
+    ]));
+}
+
+#[test]
+fn trained_stack_compresses_a_new_stream_better() {
+    let dir = scratch("better");
+    write_stream(&dir, "first.bin", "1");
+    write_stream(&dir, "second.bin", "2");
+    let small = ["--hidden", "8"];
+    let mut args = vec![
+        "compress",
+        "first.bin",
+        "-o",
+        "first.chz",
+        "--save-model",
+        "stack.model",
+    ];
+    args.extend(small);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chunker"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("the chunker binary runs")
+    };
+    ok(&run(&args));
+    let mut fresh = vec!["compress", "second.bin", "-o", "fresh.chz"];
+    fresh.extend(small);
+    ok(&run(&fresh));
+    let output = run(&[
+        "compress",
+        "second.bin",
+        "-o",
+        "started.chz",
+        "--model",
+        "stack.model",
+    ]);
+    ok(&output);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("started from the saved model"));
+    let fresh_len = fs::metadata(dir.join("fresh.chz")).unwrap().len();
+    let started_len = fs::metadata(dir.join("started.chz")).unwrap().len();
+    assert!(
+        started_len < fresh_len,
+        "a trained start: {started_len} bytes, fresh: {fresh_len}"
+    );
+
+    ok(&run(&[
+        "decompress",
+        "started.chz",
+        "-o",
+        "back.bin",
+        "--model",
+        "stack.model",
+    ]));
+    assert_eq!(
+        fs::read(dir.join("back.bin")).unwrap(),
+        fs::read(dir.join("second.bin")).unwrap()
+    );
+
+    let missing = run(&["decompress", "started.chz", "-o", "x.bin"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--model"));
+    assert!(!dir.join("x.bin").exists());
+
+    let unneeded = run(&[
+        "decompress",
+        "fresh.chz",
+        "-o",
+        "y.bin",
+        "--model",
+        "stack.model",
+    ]);
+    assert_eq!(unneeded.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unneeded.stderr).contains("without --model"));
+
+    let conflicting = run(&[
+        "compress",
+        "second.bin",
+        "-o",
+        "z.chz",
+        "--model",
+        "stack.model",
+        "--hidden",
+        "4",
+    ]);
+    assert_eq!(conflicting.status.code(), Some(2));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn other_model_kinds_are_rejected_both_ways() {
+    let dir = scratch("kinds");
+    write_stream(&dir, "s.bin", "1");
+    let hierarchy = path(&dir, "h.model");
+    ok(&chunker(&[
+        "trace",
+        "--train",
+        "--lag",
+        "3",
+        "--sequences",
+        "20",
+        "--save-model",
+        &hierarchy,
+    ]));
+    let output = chunker(&[
+        "compress",
+        &path(&dir, "s.bin"),
+        "-o",
+        &path(&dir, "s.chz"),
+        "--model",
+        &hierarchy,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("expected a compressor stack"));
+
+    let stack = path(&dir, "stack.model");
+    ok(&chunker(&[
+        "compress",
+        &path(&dir, "s.bin"),
+        "-o",
+        &path(&dir, "s.chz"),
+        "--hidden",
+        "4",
+        "--save-model",
+        &stack,
+    ]));
+    let output = chunker(&["trace", "--model", &stack]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("compressor stack"));
+    let _ = fs::remove_dir_all(&dir);
+}
