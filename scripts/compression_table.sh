@@ -1,5 +1,5 @@
 #!/bin/sh
-# Prints the compression table of notes/codec.md: chunker's history-compression codec
+# Prints the compression table of README.md: chunker's history-compression codec
 # against gzip -9, xz -9 and the order-0 entropy, on the GPL-3 text found on every Debian
 # machine and on the standard task's stream (lag 20, 2000 sequences, seed 1). Every
 # chunker file is decompressed again and compared with the original. Also draws the

@@ -35,8 +35,8 @@
 //! | end - 4 | 4 | CRC-32 of everything before it |
 //!
 //! Version 2 is written only when the stack started from a saved model
-//! (`chunker compress --model`): it inserts 8 bytes at offset 64, the CRC-32 of the model
-//! file and 4 reserved zero bytes, so the word count is at 72 and the payload at 80. A
+//! (`chunker compress --model`). It inserts 8 bytes at offset 64: the CRC-32 of the model
+//! file and 4 reserved zero bytes. The word count is then at 72 and the payload at 80. A
 //! decoder needs the same model file, and the CRC tells it when it was given another.
 
 use std::path::Path;
@@ -90,7 +90,7 @@ pub struct CodecConfig {
 }
 
 impl Default for CodecConfig {
-    /// The defaults measured in notes/codec.md: two levels of 32 tanh units, truncated
+    /// The defaults measured in README.md ("Compress a file with the history compressor"): two levels of 32 tanh units, truncated
     /// BPTT over 4 steps, learning rate 0.03, weights in [-0.1, 0.1], and a decaying time
     /// code with factor 0.9 per step.
     fn default() -> Self {
@@ -174,7 +174,8 @@ pub struct Compressed {
     pub stack: PredictorStack,
 }
 
-/// The stack a coder starts with: fresh from `config`'s seed, or the start model's nets.
+/// Builds the stack a coder starts with: fresh from `config`'s seed, or the start model's
+/// nets.
 fn initial_stack(config: &CodecConfig, start: Option<&StartModel>) -> Result<PredictorStack> {
     match start {
         None => PredictorStack::new(config.stack_config()),
@@ -284,8 +285,8 @@ pub fn compress(data: &[u8], config: &CodecConfig) -> Result<(Vec<u8>, CodecRepo
     Ok((compressed.file, compressed.report))
 }
 
-/// [`compress`] with a stack that starts from `start` when given, keeping the trained
-/// stack. With a start model, `config` must be the model's own settings.
+/// Compresses as [`compress`] does, with a stack that starts from `start` when given, and
+/// keeps the trained stack. With a start model, `config` must be the model's own settings.
 ///
 /// # Errors
 /// As [`compress`]; [`Error::InvalidValue`] when the start model's nets do not fit
@@ -547,8 +548,8 @@ pub fn decompress(file: &[u8], path: &Path) -> Result<(Vec<u8>, CodecReport)> {
     decompress_from(file, path, None)
 }
 
-/// [`decompress`] for a file that may have been compressed with a start model; `start`
-/// must then be the same model.
+/// Decompresses as [`decompress`] does, for a file that may have been compressed with a
+/// start model; `start` must then be the same model.
 ///
 /// # Errors
 /// As [`decompress`]; [`Error::InvalidValue`] when the file needs a start model and

@@ -10,7 +10,7 @@
 //! rule, ties to the lowest index). The first input a level receives is always unexpected,
 //! like the unpredictable first step of a sequence in the papers.
 //!
-//! Two readings differ from the 1991 procedure, and notes/codec.md lists both. All levels
+//! Two readings differ from the 1991 procedure, and the codec section of PAPER_NOTES.md lists both. All levels
 //! learn at the same time instead of freezing level s when level s + 1 is created, because
 //! an online compressor has no separate training phase. Level s + 1's most probable symbol
 //! is taken among the symbols the levels below did not predict, because level s + 1 only
