@@ -2,13 +2,14 @@
 //! numbers against the library (the loss recomputed from the printed weights, BPTT against
 //! RTRL, and central differences of a few weights).
 
-use std::process::{Command, Output};
-
 use chunker::net::{
     HiddenActivation, Net, NetShape, OutputActivation, Params, State, TENSOR_NAMES, bptt,
 };
 use ndarray::{Array1, Array2};
 use serde_json::Value;
+
+mod common;
+use common::cli::chunker;
 
 /// Largest accepted relative difference between the printed BPTT and RTRL gradients.
 const EXACT_TOLERANCE: f64 = 1e-9;
@@ -19,13 +20,6 @@ const RECOMPUTE_TOLERANCE: f64 = 1e-12;
 /// Central-difference step and the accepted relative error against the printed gradient.
 const FD_STEP: f64 = 1e-5;
 const FD_TOLERANCE: f64 = 1e-6;
-
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
 
 fn relative_error(a: f64, b: f64) -> f64 {
     (a - b).abs() / (a.abs() + b.abs()).max(1e-6)

@@ -3,22 +3,10 @@
 //! font is ever read).
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
+mod common;
+use common::cli::{chunker, scratch, text};
 
 fn config(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,10 +14,6 @@ fn config(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

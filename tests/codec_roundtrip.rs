@@ -4,33 +4,18 @@
 //! output file, never a panic.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod common;
+use common::cli::{chunker, scratch, text};
+
 /// Small nets keep the tests fast; the settings are stored in the file, so decompress
 /// needs no flags.
 const FAST: [&str; 4] = ["--hidden", "6", "--horizon", "2"];
-
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-codec-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")

@@ -3,22 +3,11 @@
 //! round-trips only with the same model, and a model of another kind is rejected.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-start-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
+mod common;
+use common::cli::{chunker, scratch};
 
 fn path(dir: &Path, name: &str) -> String {
     dir.join(name).to_string_lossy().into_owned()

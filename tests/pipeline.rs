@@ -2,7 +2,7 @@
 //! resume, thread-count independence, shards, divergence, and the results table.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chunker::Error;
 use chunker::experiment::records::{self, CURVES_FILE, SIDECAR_FILE, SUMMARY_FILE};
@@ -12,13 +12,8 @@ use chunker::experiment::{
 };
 use chunker::plot::read_table;
 
-/// Creates a fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-pipeline-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
+mod common;
+use common::cli::scratch;
 
 fn conventional_config(lag_file: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,12 +7,8 @@ use std::path::{Path, PathBuf};
 use chunker::Error;
 use chunker::plot::{Figure, Marker, Series, SeriesKind, draw, ecdf, read_table};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-plot-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
+mod common;
+use common::cli::scratch;
 
 fn figure(series: Vec<Series>) -> Figure {
     Figure {

@@ -6,31 +6,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chunker::experiment::runner::derive_seed;
 use chunker::experiment::{Budget, NoProgress, registry};
 use chunker::saved::{self, ModelKind};
 
+mod common;
+use common::cli::{chunker, scratch, text};
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-save-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn config(name: &str) -> String {
     format!("{ROOT}/experiments/{name}.toml")

@@ -2,26 +2,9 @@
 //! traces again, the standard stream written as bytes, and clean errors for bad models.
 
 use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn chunker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chunker"))
-        .args(args)
-        .output()
-        .expect("the chunker binary runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chunker-trace-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("the temporary folder is writable");
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::cli::{chunker, scratch, text};
 
 #[test]
 fn non_terminal_output_has_plain_markers() {

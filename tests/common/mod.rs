@@ -1,10 +1,13 @@
-//! Helpers shared by the integration tests: small random nets and sequences.
+//! Helpers shared by the integration tests: small random nets and sequences, and (in
+//! `cli`) starting the binary.
 #![allow(dead_code)]
 
 use chunker::net::{HiddenActivation, Net, NetShape, OutputActivation, Params};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+pub mod cli;
 
 /// A random net with weights in [-0.5, 0.5] and a random one-hot sequence with targets.
 pub struct Case {
