@@ -193,7 +193,7 @@ fn draw_sequences_to_solve(records: &Records, out: &Path) -> Result<PathBuf> {
         series,
         markers,
         y_range: Some((0.0, 1.05)),
-        legend: LegendPosition::UpperLeft,
+        legend: LegendPosition::Auto,
         ..Figure::default()
     };
     let stem = out.join(format!("{}_sequences_to_solve", records.name));
