@@ -548,8 +548,9 @@ fn staircase(series: &Series) -> Vec<(f64, f64)> {
 
 /// Returns an axis range covering the finite `values` (positive ones on a log axis) with a
 /// margin. With no values it is [0, 1] (or [1, 10] on a log axis). A linear axis with a
-/// single value runs from 0 to past that value. A log axis is widened to whole powers of
-/// ten until it contains at least two, so that at least two ticks are labelled.
+/// single value runs from 0 to past that value. A log axis starts at a power of ten and is
+/// widened to whole powers of ten until it contains at least two, so that at least two
+/// ticks are labelled.
 fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
     let usable = values
         .into_iter()
@@ -561,8 +562,11 @@ fn axis_range(values: Vec<f64>, log: bool) -> Range<f64> {
         return if log { 1.0..10.0 } else { 0.0..1.0 };
     }
     if log {
+        // plotters labels a log axis from its first power of ten, so the range starts at
+        // one: otherwise the values below it would have no label.
         let factor = (max / min).powf(0.05);
-        return whole_decades(min / factor, max * factor);
+        let lower = 10f64.powf((min / factor).log10().floor());
+        return whole_decades(lower, max * factor);
     }
     if min == max {
         return match min {
