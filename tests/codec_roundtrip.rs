@@ -163,8 +163,13 @@ fn damaged_files_are_rejected() {
         "not a chunker-compressed file",
     );
 
+    // The label must not contain the expected words, since the message names the file.
     let mut newer = good.clone();
-    newer[8] = 2;
-    assert_rejected(&dir, "newer", &newer, "newer");
+    newer[8] = 3;
+    assert_rejected(&dir, "version-3", &newer, "is newer than this build reads");
+    // Version 2 has a longer header, so a version-1 file marked 2 no longer adds up.
+    let mut relabelled = good.clone();
+    relabelled[8] = 2;
+    assert_rejected(&dir, "relabelled", &relabelled, "the header gives a payload");
     let _ = fs::remove_dir_all(&dir);
 }
