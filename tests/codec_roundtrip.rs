@@ -153,7 +153,7 @@ fn damaged_files_are_rejected() {
     header[12] ^= 0x40;
     assert_rejected(&dir, "flipped-header", &header, "checksum");
 
-    assert_rejected(&dir, "truncated", &good[..good.len() - 9], "truncated");
+    assert_rejected(&dir, "cut-short", &good[..good.len() - 9], "truncated");
     assert_rejected(&dir, "header-only", &good[..20], "truncated");
     assert_rejected(&dir, "empty", b"", "not a chunker-compressed file");
     assert_rejected(
