@@ -170,6 +170,11 @@ fn damaged_files_are_rejected() {
     // Version 2 has a longer header, so a version-1 file marked 2 no longer adds up.
     let mut relabelled = good.clone();
     relabelled[8] = 2;
-    assert_rejected(&dir, "relabelled", &relabelled, "the header gives a payload");
+    assert_rejected(
+        &dir,
+        "relabelled",
+        &relabelled,
+        "the header gives a payload",
+    );
     let _ = fs::remove_dir_all(&dir);
 }

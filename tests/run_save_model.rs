@@ -271,3 +271,37 @@ fn evaluate_hierarchy_and_foreign_file() {
     assert!(text(&output.stderr).contains("not a chunker saved model"));
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn reproduce_saves_every_experiments_models() {
+    let dir = scratch("reproduce");
+    let experiments = dir.join("experiments");
+    fs::create_dir_all(&experiments).unwrap();
+    for name in ["chunker_20step_best", "hierarchy_standard_m20"] {
+        fs::copy(config(name), experiments.join(format!("{name}.toml"))).unwrap();
+    }
+    let folder = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let output = chunker(&[
+        "reproduce",
+        "--quick",
+        "--experiments",
+        &folder("experiments"),
+        "--data",
+        &folder("data"),
+        "--figures",
+        &folder("figures"),
+        "--notes",
+        &folder("notes.md"),
+        "--save-models",
+        &folder("models"),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for (name, runs) in [("chunker_20step_best", 17), ("hierarchy_standard_m20", 10)] {
+        for run in 0..runs {
+            let path = dir.join("models").join(format!("{name}.run{run}.chunknet"));
+            let model = saved::load(&path).unwrap();
+            assert_eq!(model.metadata["experiment"].as_str(), Some(name));
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -34,6 +34,12 @@ pub struct ReproduceArgs {
     /// The notes file whose generated results section is rewritten.
     #[arg(long, default_value = "PAPER_NOTES.md")]
     pub notes: PathBuf,
+
+    /// Also save every run's trained system under this folder, as FOLDER/NAME.runN.chunknet
+    /// (FOLDER/NAME.chunknet for a one-run experiment), for `chunker trace --model` and
+    /// `chunker evaluate --model`. Runs already recorded without a model are run again.
+    #[arg(long, value_name = "FOLDER")]
+    pub save_models: Option<PathBuf>,
 }
 
 /// Runs, plots and tabulates every experiment.
@@ -52,9 +58,16 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
         .map(|config| registry::load(config))
         .collect::<Result<Vec<_>>>()?;
     crate::files::check_output_path(&args.notes)?;
+    if let Some(folder) = &args.save_models {
+        crate::files::check_output_path(&folder.join("any.chunknet"))?;
+    }
     let mut diverged = 0;
     for experiment in experiments {
-        let options = args.execution.options(args.data.clone(), None, None);
+        let mut options = args.execution.options(args.data.clone(), None, None);
+        options.save_model = args
+            .save_models
+            .as_ref()
+            .map(|folder| folder.join(format!("{}.chunknet", experiment.name())));
         let (_, outcome) = run_and_report(experiment.as_ref(), &options)?;
         diverged += outcome.diverged.len();
     }
