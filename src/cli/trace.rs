@@ -15,7 +15,7 @@ use crate::trace::hierarchy::{
     standard_hierarchy_spec, standard_stream_bytes, to_saved_model, train_on_standard,
 };
 use crate::trace::model::{self, System};
-use crate::trace::{Trace, trace};
+use crate::trace::{SystemKind, Trace, trace};
 use crate::{files, saved};
 
 const RED_BOLD: &str = "\x1b[1;31m";
@@ -184,7 +184,7 @@ pub fn run(args: TraceArgs) -> Result<()> {
     if let Some(stem) = &args.figure {
         let csv_path = with_suffix(stem, ".csv");
         files::write_atomic(&csv_path, trace.to_csv().as_bytes())?;
-        let title = if trace.labels.first().is_some_and(|l| l == "A") {
+        let title = if trace.kind == SystemKind::TwoNet {
             "Unexpected inputs, level 1 = automatizer A, level 2 = chunker C".to_string()
         } else {
             "Unexpected inputs per level".to_string()
@@ -205,10 +205,10 @@ const DEFAULT_STEPS: usize = 60;
 
 /// Describes what keeps learning while the trace runs, by the kind of system traced.
 fn learning_note(trace: &Trace) -> &'static str {
-    match trace.labels.first().map(String::as_str) {
-        Some("A") => "A and C keep learning online",
-        Some("net") => "the net does not learn during the trace",
-        _ => "the top level keeps learning online",
+    match trace.kind {
+        SystemKind::TwoNet => "A and C keep learning online",
+        SystemKind::Net => "the net does not learn during the trace",
+        SystemKind::Hierarchy => "the top level keeps learning online",
     }
 }
 
@@ -294,7 +294,7 @@ pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
         out.push('\n');
         start = end;
     }
-    if trace.levels() == 1 && trace.labels[0] == "net" {
+    if trace.kind == SystemKind::Net {
         out.push_str("legend: a symbol = unexpected input; . = predicted\n");
     } else {
         out.push_str(
@@ -302,7 +302,7 @@ pub fn render(trace: &Trace, colour: bool, sequence_length: usize) -> String {
              and predicted; blank = not received (no tick)\n",
         );
     }
-    if trace.labels.first().is_some_and(|l| l == "A") {
+    if trace.kind == SystemKind::TwoNet {
         out.push_str(
             "A = the automatizer, which receives every input; C = the chunker, which \
              receives only the inputs A did not expect\n",

@@ -8,7 +8,7 @@ use std::path::Path;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{StepRecord, TraceStep, Traced};
+use super::{StepRecord, SystemKind, TraceStep, Traced};
 use crate::compression::{SurpriseRule, TimeCode};
 use crate::error::{Error, Result};
 use crate::experiment::hierarchy::{Config, TaskConfig};
@@ -87,6 +87,10 @@ impl HierarchyFeed {
 }
 
 impl Traced for HierarchyFeed {
+    fn kind(&self) -> SystemKind {
+        SystemKind::Hierarchy
+    }
+
     fn labels(&self) -> Vec<String> {
         (1..=self.hierarchy.levels().len())
             .map(|level| format!("level {level}"))

@@ -39,8 +39,22 @@ pub struct StepRecord {
     pub unexpected: Vec<bool>,
 }
 
+/// The kind of system a trace shows, which decides its row names and notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemKind {
+    /// A predictor hierarchy: rows "level 1", "level 2", ...; the top level keeps learning.
+    Hierarchy,
+    /// The automatizer and chunker: rows "A" and "C"; both keep learning.
+    TwoNet,
+    /// A single conventional net: one row "net"; it does not learn during the trace.
+    Net,
+}
+
 /// A trained system that can be fed its task's stream one step at a time.
 pub trait Traced {
+    /// Returns the kind of system.
+    fn kind(&self) -> SystemKind;
+
     /// Returns the name of each row of the trace, lowest level first, e.g. "level 1".
     fn labels(&self) -> Vec<String>;
 
@@ -63,6 +77,7 @@ pub trait Traced {
 /// A stretch of a stream as a system saw it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
+    pub kind: SystemKind,
     /// Symbol names, one per step.
     pub names: Vec<String>,
     /// Row names, one per level.
@@ -128,6 +143,7 @@ pub fn trace(system: &mut dyn Traced, steps: usize, seed: u64) -> Result<Trace> 
             .collect()
     };
     Ok(Trace {
+        kind: system.kind(),
         names,
         labels,
         ticked: (0..levels).map(|l| column(|r| &r.ticked, l)).collect(),

@@ -7,7 +7,7 @@
 use ndarray::Array1;
 use rand_chacha::ChaCha8Rng;
 
-use super::{StepRecord, TraceStep, Traced};
+use super::{StepRecord, SystemKind, TraceStep, Traced};
 use crate::error::{Error, Result};
 use crate::experiment::conventional::train::encode_input;
 use crate::net::{Net, State};
@@ -55,6 +55,10 @@ impl NetFeed {
 }
 
 impl Traced for NetFeed {
+    fn kind(&self) -> SystemKind {
+        SystemKind::Net
+    }
+
     fn labels(&self) -> Vec<String> {
         vec!["net".into()]
     }

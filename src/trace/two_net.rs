@@ -7,7 +7,7 @@
 use ndarray::Array1;
 use rand_chacha::ChaCha8Rng;
 
-use super::{StepRecord, TraceStep, Traced};
+use super::{StepRecord, SystemKind, TraceStep, Traced};
 use crate::collapse::automatizer::InputEncoder;
 use crate::collapse::config::SystemConfig;
 use crate::collapse::run::CollapseTask;
@@ -58,6 +58,10 @@ impl TwoNetFeed {
 }
 
 impl Traced for TwoNetFeed {
+    fn kind(&self) -> SystemKind {
+        SystemKind::TwoNet
+    }
+
     fn labels(&self) -> Vec<String> {
         let mut labels = vec!["A".to_string()];
         if self.system.chunker.is_some() {
