@@ -114,6 +114,13 @@ fn temporary_owner(name: &str) -> Option<u32> {
 /// # Errors
 /// [`Error::Io`] naming the path when it is a folder or lies under a file.
 pub fn check_output_path(path: &Path) -> Result<()> {
+    if path.as_os_str().to_string_lossy().ends_with('/') {
+        return Err(Error::invalid(
+            "output path",
+            path.display(),
+            "expected a file name, not a path ending in /",
+        ));
+    }
     if path.is_dir() {
         let error = std::io::Error::from(std::io::ErrorKind::IsADirectory);
         return Err(Error::io("write", path, error));
@@ -128,6 +135,47 @@ pub fn check_output_path(path: &Path) -> Result<()> {
             break;
         }
         folder = current.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    Ok(())
+}
+
+/// Tells whether `a` and `b` name the same file, whether or not it exists yet: both are
+/// resolved through their folders' real paths, so `x`, `./x` and a link to `x` match.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    fn resolved(path: &Path) -> Option<PathBuf> {
+        if let Ok(real) = fs::canonicalize(path) {
+            return Some(real);
+        }
+        let name = path.file_name()?;
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = fs::canonicalize(folder.unwrap_or(Path::new("."))).ok()?;
+        Some(folder.join(name))
+    }
+    match (resolved(a), resolved(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Rejects `output` when it names the same file as `input`, which writing it would
+/// destroy; `output_flag` and `input_flag` name both in the error.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming both flags and the path.
+pub fn check_distinct(
+    output_flag: &str,
+    output: &Path,
+    input_flag: &str,
+    input: &Path,
+) -> Result<()> {
+    if same_path(output, input) {
+        return Err(Error::invalid(
+            output_flag,
+            output.display(),
+            format!(
+                "{output_flag} is the same file as {input_flag}, which it would overwrite; choose another path"
+            ),
+        ));
     }
     Ok(())
 }

@@ -163,3 +163,72 @@ fn other_model_kinds_are_rejected_both_ways() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("compressor stack"));
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn wrong_model_and_overwriting_paths_are_rejected() {
+    let dir = scratch("wrong");
+    write_stream(&dir, "a.bin", "1");
+    write_stream(&dir, "b.bin", "2");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chunker"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("the chunker binary runs")
+    };
+    let stderr = |output: &Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    // Two stacks with the same settings, trained on different streams.
+    for (input, model) in [("a.bin", "a.stack"), ("b.bin", "b.stack")] {
+        ok(&run(&[
+            "compress",
+            input,
+            "-o",
+            "x.chz",
+            "--hidden",
+            "4",
+            "--save-model",
+            model,
+        ]));
+    }
+    ok(&run(&[
+        "compress", "b.bin", "-o", "b.chz", "--model", "a.stack",
+    ]));
+    let wrong = run(&["decompress", "b.chz", "-o", "b.out", "--model", "b.stack"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("was compressed starting from the model with CRC-32"));
+    assert!(!dir.join("b.out").exists());
+
+    let cases: [&[&str]; 5] = [
+        &["compress", "a.bin", "-o", "a.bin"],
+        &["compress", "a.bin", "-o", "a.stack", "--model", "a.stack"],
+        &["compress", "a.bin", "-o", "y.chz", "--save-model", "y.chz"],
+        &[
+            "compress",
+            "a.bin",
+            "-o",
+            "y.chz",
+            "--model",
+            "a.stack",
+            "--save-model",
+            "./a.stack",
+        ],
+        &["decompress", "b.chz", "-o", "a.stack", "--model", "a.stack"],
+    ];
+    let before = fs::read(dir.join("a.stack")).unwrap();
+    for args in cases {
+        let output = run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("is the same file as"), "{args:?}");
+    }
+    assert_eq!(
+        fs::read(dir.join("a.stack")).unwrap(),
+        before,
+        "the model is untouched"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -305,3 +305,93 @@ fn reproduce_saves_every_experiments_models() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn another_runs_model_is_replaced() {
+    let dir = scratch("stale");
+    let out = dir.join("data");
+    let model = dir.join("m.chunknet");
+    let run = |name: &str, save: bool| {
+        let mut args = vec![
+            "run".to_string(),
+            config(name),
+            "--quick".into(),
+            "--runs".into(),
+            "1".into(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ];
+        if save {
+            args.extend(["--save-model".into(), model.to_string_lossy().into_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        chunker(&args)
+    };
+    assert!(run("hierarchy_grammar", true).status.success());
+    assert!(run("standard_task_conventional_m4", false).status.success());
+    let output = run("standard_task_conventional_m4", true);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("1 run to do"),
+        "{}",
+        text(&output.stderr)
+    );
+    let saved = saved::load(&model).unwrap();
+    assert_eq!(
+        saved.metadata["experiment"].as_str(),
+        Some("standard_task_conventional_m4")
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reproduce_rejects_notes_that_are_not_text() {
+    let dir = scratch("notes");
+    let experiments = dir.join("experiments");
+    fs::create_dir_all(&experiments).unwrap();
+    fs::copy(
+        config("hierarchy_standard_m20"),
+        experiments.join("hierarchy_standard_m20.toml"),
+    )
+    .unwrap();
+    let notes = dir.join("notes.md");
+    let binary = [0x89, b'P', b'N', b'G', 0xff, 0xfe, 0x00];
+    fs::write(&notes, binary).unwrap();
+    let folder = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let output = chunker(&[
+        "reproduce",
+        "--quick",
+        "--experiments",
+        &folder("experiments"),
+        "--data",
+        &folder("data"),
+        "--figures",
+        &folder("figures"),
+        "--notes",
+        &folder("notes.md"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("not UTF-8 text"));
+    assert!(!dir.join("data").exists(), "no run started");
+    assert_eq!(fs::read(&notes).unwrap(), binary);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn evaluate_counts_only_the_sequences_judged() {
+    let dir = scratch("evaluate-steps");
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let model = dir.join("m.chunknet");
+    let output = chunker(&[
+        "evaluate",
+        "--model",
+        model.to_str().unwrap(),
+        "--sequences",
+        "3",
+    ]);
+    let stdout = text(&output.stdout);
+    // Three sequences of the lag-20 task are 63 steps.
+    assert!(stdout.contains("inputs received of 63 steps"), "{stdout}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -144,3 +144,21 @@ fn standard_stream_is_written_as_symbol_bytes() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn flags_of_another_mode_are_rejected() {
+    let cases: [&[&str]; 4] = [
+        &["trace", "--model", "m.model", "--lag", "7"],
+        &["trace", "--model", "m.model", "--save-model", "x.model"],
+        &["trace", "--model", "m.model", "--hidden", "3"],
+        &["trace", "--write-standard-stream", "s.bin", "--steps", "4"],
+    ];
+    for args in cases {
+        let output = chunker(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&output.stderr).contains("cannot be used with"),
+            "{args:?}"
+        );
+    }
+}

@@ -57,8 +57,8 @@ pub struct CompressArgs {
     #[arg(long, value_name = "STEM")]
     pub figure: Option<PathBuf>,
     /// Start the stack from a model saved by `compress --save-model` instead of random
-    /// weights. The model's settings replace the flags above, and decompress needs the
-    /// same model file (`decompress --model`).
+    /// weights. The stack takes the model's settings, so the flags above cannot be given
+    /// with it, and decompress needs the same model file (`decompress --model`).
     #[arg(long, value_name = "PATH", conflicts_with_all = SETTINGS)]
     pub model: Option<PathBuf>,
     /// After compressing, save the trained stack to PATH, to start a later compression
@@ -108,8 +108,19 @@ pub fn run(args: CompressArgs) -> Result<()> {
         .as_ref()
         .map_or_else(|| args.config(), |model| model.config.clone());
     config.stack_config().validate()?;
+    files::check_output_path(&args.output)?;
+    files::check_distinct("--output", &args.output, "the input", &args.input)?;
+    if let Some(model) = &args.model {
+        files::check_distinct("--output", &args.output, "--model", model)?;
+    }
     if let Some(path) = &args.save_model {
         files::check_output_path(path)?;
+        files::check_distinct("--save-model", path, "--output", &args.output)?;
+        files::check_distinct("--save-model", path, "the input", &args.input)?;
+        if let Some(model) = &args.model {
+            // The compressed file needs the model it started from to be decompressed.
+            files::check_distinct("--save-model", path, "--model", model)?;
+        }
     }
     let data = files::read(&args.input)?;
     let compressed = compress_from(&data, &config, start.as_ref())?;

@@ -25,6 +25,11 @@ pub struct DecompressArgs {
 }
 
 pub fn run(args: DecompressArgs) -> Result<()> {
+    files::check_output_path(&args.output)?;
+    files::check_distinct("--output", &args.output, "the input", &args.input)?;
+    if let Some(model) = &args.model {
+        files::check_distinct("--output", &args.output, "--model", model)?;
+    }
     let start = args.model.as_deref().map(load_start_model).transpose()?;
     let file = files::read(&args.input)?;
     let (data, report) = decompress_from(&file, &args.input, start.as_ref())?;

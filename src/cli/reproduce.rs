@@ -58,6 +58,8 @@ pub fn execute(args: &ReproduceArgs) -> Result<()> {
         .map(|config| registry::load(config))
         .collect::<Result<Vec<_>>>()?;
     crate::files::check_output_path(&args.notes)?;
+    table::check_notes(&args.notes)?;
+    crate::files::check_output_path(&args.figures.join("any.png"))?;
     if let Some(folder) = &args.save_models {
         crate::files::check_output_path(&folder.join("any.chunknet"))?;
     }

@@ -16,12 +16,12 @@ pub struct RunArgs {
     /// The experiment config, e.g. experiments/standard_task_conventional_m4.toml.
     pub config: PathBuf,
 
-    /// Number of runs, 1 to 100000 (default: the config's `run.runs`).
+    /// Number of runs, 1 to 100000 (default: the config's run count, `runs` or `run.runs`).
     #[arg(long)]
     pub runs: Option<u32>,
 
-    /// Base seed that run seeds derive from, 0 to 2^64 - 1 (default: the config's
-    /// `run.seed`).
+    /// Base seed that run seeds derive from, 0 to 2^64 - 1 (default: the config's `seed`
+    /// or `run.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
 
@@ -33,7 +33,7 @@ pub struct RunArgs {
     /// PATH, for `chunker trace --model` and `chunker evaluate --model`. With more than one
     /// run, run N goes to PATH with `.runN` before its extension (a.chunknet becomes
     /// a.run0.chunknet, a.run1.chunknet, ...). A run already recorded whose model file is
-    /// missing is run again; a diverged run saves no model.
+    /// missing, or holds another run's model, is run again; a diverged run saves no model.
     #[arg(long, value_name = "PATH")]
     pub save_model: Option<PathBuf>,
 

@@ -43,34 +43,34 @@ pub struct TraceArgs {
     pub write_standard_stream: Option<PathBuf>,
     /// Lag m of the standard task (m b symbols after a or x): 1 to 10000 with --train,
     /// 1 to 254 with --write-standard-stream.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, conflicts_with = "model")]
     pub lag: usize,
     /// Training sequences (blocks of m + 1 symbols) for --train, or the stream length for
     /// --write-standard-stream; 1 or more.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, conflicts_with = "model")]
     pub sequences: u64,
     /// Seed of the initial weights and the training stream, 0 to 2^64 - 1.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, conflicts_with = "model")]
     pub seed: u64,
     /// Maximum number of levels the hierarchy may grow to (--train), 1 to 16.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, conflicts_with_all = ["model", "write_standard_stream"])]
     pub max_levels: usize,
     /// Hidden units per level (--train), 1 to 1024; the 1993 experiment used 1.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, conflicts_with_all = ["model", "write_standard_stream"])]
     pub hidden: usize,
     /// Save the trained hierarchy to this file (--train).
-    #[arg(long, value_name = "PATH", requires = "train")]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["model", "write_standard_stream"])]
     pub save_model: Option<PathBuf>,
     /// Steps of fresh stream to show, 1 to 1,000,000 [default: the steps of 3 sequences,
     /// 3 (m + 1), or 60 when the task's sequences vary in length].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "write_standard_stream")]
     pub steps: Option<usize>,
     /// Seed of the stream shown, 0 to 2^64 - 1. It draws from a generator stream of its
     /// own, so the same value as --seed still gives steps the training did not see.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, conflicts_with = "write_standard_stream")]
     pub trace_seed: u64,
     /// Also write the trace as STEM.csv and draw it as STEM.png and STEM.svg.
-    #[arg(long, value_name = "STEM")]
+    #[arg(long, value_name = "STEM", conflicts_with = "write_standard_stream")]
     pub figure: Option<PathBuf>,
 }
 

@@ -58,10 +58,10 @@ impl CollapseTask {
         }
     }
 
-    /// Returns the task in words with its size, e.g. "standard (lag 20)".
+    /// Returns the task in words with its size, e.g. "standard task (lag 20)".
     pub fn describe(&self) -> String {
         match self {
-            Self::Standard(t) => format!("standard (lag {})", t.lag()),
+            Self::Standard(t) => format!("standard task (lag {})", t.lag()),
             Self::Task2a(t) => format!("LSTM97 task 2a (p = {})", t.lag()),
         }
     }

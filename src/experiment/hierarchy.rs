@@ -119,20 +119,22 @@ impl TaskConfig {
         }
     }
 
-    /// Returns the task in words with its sizes, e.g. "standard (lag 20)".
+    /// Returns the task in words with its sizes, e.g. "standard task (lag 20)".
     pub fn describe(&self) -> String {
         match *self {
-            Self::Standard { lag } => format!("standard (lag {lag})"),
+            Self::Standard { lag } => format!("standard task (lag {lag})"),
             Self::Grammar {
                 run_length,
                 body_runs,
-            } => format!("grammar (run length {run_length}, {body_runs} body runs)"),
+            } => format!("grammar task (run length {run_length}, {body_runs} body runs)"),
             Self::NestedRuns {
                 phrases,
                 run_length,
-            } => format!("nested runs ({phrases} phrases of {run_length})"),
-            Self::Automaton { copies: 1 } => "automaton (1 copy of each emission)".into(),
-            Self::Automaton { copies } => format!("automaton ({copies} copies of each emission)"),
+            } => format!("nested-runs task ({phrases} phrases of {run_length})"),
+            Self::Automaton { copies: 1 } => "automaton task (1 copy of each emission)".into(),
+            Self::Automaton { copies } => {
+                format!("automaton task ({copies} copies of each emission)")
+            }
         }
     }
 

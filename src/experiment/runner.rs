@@ -95,8 +95,8 @@ pub struct RunOptions {
     /// keeping and skipping the runs they hold.
     pub fresh: bool,
     /// Save each run's trained system under this path (see
-    /// [`saved_models::model_path`]); a recorded run whose model file is missing is run
-    /// again to make it.
+    /// [`saved_models::model_path`]). A recorded run whose model file is missing, or holds
+    /// another run's model, is run again to make it.
     pub save_model: Option<PathBuf>,
 }
 
@@ -188,10 +188,11 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
 
     let done = |run: u32| {
         records::is_recorded(&dir, run)
-            && options
-                .save_model
-                .as_ref()
-                .is_none_or(|path| saved_models::model_path(path, run, runs).is_file())
+            && options.save_model.as_ref().is_none_or(|path| {
+                let file = saved_models::model_path(path, run, runs);
+                let seed = derive_seed(base_seed, run);
+                saved_models::holds_run(&file, experiment.name(), run, seed)
+            })
     };
     let (skipped, todo): (Vec<u32>, Vec<u32>) = (0..runs)
         .filter(|&run| options.shard.contains(run))

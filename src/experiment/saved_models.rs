@@ -85,6 +85,19 @@ pub fn save_run_model(
     Ok(file)
 }
 
+/// Tells whether `path` holds the saved model of run `run` (seed `seed`) of the experiment
+/// named `experiment`. A missing, unreadable or other run's file does not, so the run is
+/// done again and its model written over the file.
+pub fn holds_run(path: &Path, experiment: &str, run: u32, seed: u64) -> bool {
+    let Ok(model) = saved::load(path) else {
+        return false;
+    };
+    let metadata = &model.metadata;
+    metadata.get("experiment").and_then(toml::Value::as_str) == Some(experiment)
+        && metadata.get("run").and_then(toml::Value::as_integer) == Some(i64::from(run))
+        && metadata.get("seed").and_then(toml::Value::as_str) == Some(seed.to_string().as_str())
+}
+
 /// Returns the `kind` and the TOML text of the resolved config stored in a run's model.
 ///
 /// # Errors

@@ -91,7 +91,7 @@ fn settings_from_table(table: &toml::Table) -> std::result::Result<CodecConfig, 
 }
 
 /// Loads a stack saved by `chunker compress --save-model` as a start model, with the
-/// CRC-32 of the file's bytes.
+/// CRC-32 that the file stores of its contents.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::Malformed`] naming `path` when it
@@ -120,9 +120,13 @@ pub fn load_start_model(path: &Path) -> Result<StartModel> {
     // Building a stack checks the settings and every net's shape against them.
     PredictorStack::from_nets(config.stack_config(), nets.clone())
         .map_err(|e| malformed(format!("the nets do not fit the saved settings: {e}")))?;
+    // The file ends with the CRC-32 of everything before it, which decoding checked. That
+    // stored value identifies the model; a CRC over the whole file, trailer included,
+    // would be the same constant for every file.
+    let stored = bytes.len() - 4;
     Ok(StartModel {
         config,
         nets,
-        checksum: crc32(&bytes),
+        checksum: crc32(&bytes[..stored]),
     })
 }

@@ -102,9 +102,13 @@ pub fn hierarchy_from_model(model: SavedModel, path: &Path) -> Result<(Hierarchy
         .map_err(|e| malformed(format!("metadata spec: {e}")))?;
     if model.nets.len() > spec.max_levels {
         return Err(malformed(format!(
-            "{} level nets, but the spec allows at most {} levels",
+            "{} level nets, but the spec allows at most {}",
             model.nets.len(),
-            spec.max_levels
+            if spec.max_levels == 1 {
+                "1 level".to_string()
+            } else {
+                format!("{} levels", spec.max_levels)
+            }
         )));
     }
     for (index, saved) in model.nets.iter().enumerate() {

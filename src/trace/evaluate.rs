@@ -135,15 +135,17 @@ fn evaluate_hierarchy(
             run: 0,
             detail: d.to_string(),
         })?;
-        steps += 1;
-        for count in &mut inputs[..outcome.ticked] {
-            *count += 1;
-        }
         if let (Some(target), Some(predicted)) = (observation.target, outcome.target_prediction) {
             tally.add((predicted - target).abs(), bound);
+            // The last target is read out at the step after it, which belongs to the next
+            // sequence, so that step is not counted.
             if tally.judged == sequences {
                 break;
             }
+        }
+        steps += 1;
+        for count in &mut inputs[..outcome.ticked] {
+            *count += 1;
         }
         pending = step.target;
     }

@@ -72,10 +72,7 @@ impl HierarchyFeed {
             return Err(Error::invalid(
                 "symbols",
                 hierarchy.spec().symbols,
-                format!(
-                    "expected {symbols} symbols for the task {}",
-                    task.describe()
-                ),
+                format!("expected {symbols} symbols for the {}", task.describe()),
             ));
         }
         Ok(Self {

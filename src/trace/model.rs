@@ -71,7 +71,7 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
             let (hierarchy, metadata) = hierarchy_from_model(model, path)?;
             let (feed, metadata) = feed_from_parts(hierarchy, metadata, path)?;
             let description = format!(
-                "{}: a hierarchy of {}{trained}, on the {} task",
+                "{}: a hierarchy of {}{trained}, on the {}",
                 path.display(),
                 match feed.hierarchy.levels().len() {
                     1 => "1 level".to_string(),
@@ -107,7 +107,7 @@ pub fn load(path: &Path) -> Result<LoadedModel> {
                 TwoNetSystem::from_nets(&config, task.layout(), nets.automatizer, nets.chunker)
                     .map_err(malformed)?;
             let description = format!(
-                "{}: an automatizer A{}{trained}, on the {} task",
+                "{}: an automatizer A{}{trained}, on the {}",
                 path.display(),
                 if with_chunker { " and a chunker C" } else { "" },
                 task.describe()
