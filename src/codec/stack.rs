@@ -254,8 +254,8 @@ impl PredictorStack {
             if net.shape != expected {
                 return Err(Error::invalid(
                     format!("shape of level {}", index + 1),
-                    format!("{:?}", net.shape),
-                    format!("expected {expected:?}"),
+                    net.shape.to_string(),
+                    format!("expected {expected}"),
                 ));
             }
             let learner = TruncatedBptt::new(&net.shape, config.horizon);

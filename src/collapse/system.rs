@@ -155,7 +155,7 @@ impl TwoNetSystem {
         let mut system = Self::new(config, layout, 0);
         if automatizer.shape != system.automatizer.net.shape {
             return Err(format!(
-                "the automatizer has shape {:?}, but the config gives {:?}",
+                "the automatizer has shape ({}), but the config gives ({})",
                 automatizer.shape, system.automatizer.net.shape
             ));
         }
@@ -164,7 +164,7 @@ impl TwoNetSystem {
             (Some(slot), Some(net)) if net.shape == slot.net.shape => slot.net = net,
             (Some(slot), Some(net)) => {
                 return Err(format!(
-                    "the chunker has shape {:?}, but the config gives {:?}",
+                    "the chunker has shape ({}), but the config gives ({})",
                     net.shape, slot.net.shape
                 ));
             }

@@ -27,6 +27,33 @@ pub struct NetShape {
     pub output_activation: OutputActivation,
 }
 
+impl std::fmt::Display for NetShape {
+    /// Formats the shape for messages, e.g. "23 inputs, 1 hidden, 24 outputs, direct
+    /// weights, output feedback, logistic hidden units, logistic output units".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inputs, {} hidden, {} outputs",
+            self.inputs, self.hidden, self.outputs
+        )?;
+        if self.direct {
+            f.write_str(", direct weights")?;
+        }
+        if self.output_feedback {
+            f.write_str(", output feedback")?;
+        }
+        let hidden = match self.hidden_activation {
+            HiddenActivation::Logistic => "logistic",
+            HiddenActivation::Tanh => "tanh",
+        };
+        let outputs = match self.output_activation {
+            OutputActivation::Logistic => "logistic",
+            OutputActivation::Softmax => "softmax",
+        };
+        write!(f, ", {hidden} hidden units, {outputs} output units")
+    }
+}
+
 /// The eight weight tensors of a net, also used for their gradients.
 ///
 /// Disabled connections (`w_yx` without `direct`, `w_hy` and `w_yy` without

@@ -123,7 +123,7 @@ pub fn hierarchy_from_model(model: SavedModel, path: &Path) -> Result<(Hierarchy
         let expected = spec.shape(index);
         if saved.net.shape != expected {
             return Err(malformed(format!(
-                "{expected_role} has shape {:?}, but the spec gives {expected:?}",
+                "{expected_role} has shape ({}), but the spec gives ({expected})",
                 saved.net.shape
             )));
         }
