@@ -395,3 +395,35 @@ fn evaluate_counts_only_the_sequences_judged() {
     assert!(stdout.contains("inputs received of 63 steps"), "{stdout}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bad_stored_config_names_the_model_file() {
+    let dir = scratch("bad-config");
+    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let path = dir.join("m.chunknet");
+    let mut model = saved::load(&path).unwrap();
+    let config = model
+        .metadata
+        .get_mut("config")
+        .and_then(toml::Value::as_table_mut)
+        .expect("a run's model stores its config");
+    let success = config
+        .get_mut("success")
+        .and_then(toml::Value::as_table_mut)
+        .expect("a hierarchy config has a success table");
+    success.insert("error".into(), 9.9.into());
+    let edited = dir.join("edited.chunknet");
+    saved::save(&edited, &model).unwrap();
+
+    let output = chunker(&["evaluate", "--model", edited.to_str().unwrap()]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("edited.chunknet"), "{stderr}");
+    assert!(
+        stderr.contains("the config stored in the model"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("success.error"), "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -98,6 +98,18 @@ pub fn holds_run(path: &Path, experiment: &str, run: u32, seed: u64) -> bool {
         && metadata.get("seed").and_then(toml::Value::as_str) == Some(seed.to_string().as_str())
 }
 
+/// Returns a map for errors about the config stored in the model at `path`, so that they
+/// name the model file: an invalid value becomes [`Error::Malformed`] naming `path`.
+pub fn in_stored_config(path: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |error| match error {
+        Error::Malformed { .. } => error,
+        other => Error::Malformed {
+            path: path.to_path_buf(),
+            message: format!("the config stored in the model: {other}"),
+        },
+    }
+}
+
 /// Returns the `kind` and the TOML text of the resolved config stored in a run's model.
 ///
 /// # Errors

@@ -12,7 +12,7 @@ use super::{StepRecord, SystemKind, TraceStep, Traced};
 use crate::compression::{SurpriseRule, TimeCode};
 use crate::error::{Error, Result};
 use crate::experiment::hierarchy::{Config, TaskConfig};
-use crate::experiment::saved_models::stored_config;
+use crate::experiment::saved_models::{in_stored_config, stored_config};
 use crate::hierarchy::{Hierarchy, HierarchySpec, LevelSpec, Observation, PlateauTest, Training};
 use crate::saved::SavedModel;
 use crate::saved::hierarchy::{hierarchy_model, load_hierarchy};
@@ -260,7 +260,9 @@ pub fn saved_task(metadata: &toml::Table, path: &Path) -> Result<TaskConfig> {
                 "a hierarchy model whose config has kind {kind:?}, expected \"hierarchy\""
             )));
         }
-        return Ok(Config::parse(&text, path)?.task);
+        return Ok(Config::parse(&text, path)
+            .map_err(in_stored_config(path))?
+            .task);
     }
     if metadata.get("task").and_then(toml::Value::as_str) != Some("standard") {
         return Err(malformed(
