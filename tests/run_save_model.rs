@@ -327,8 +327,11 @@ fn another_runs_model_is_replaced() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         chunker(&args)
     };
+
+    // A model of another experiment at the path, and a recorded run without a model.
     assert!(run("hierarchy_grammar", true).status.success());
     assert!(run("standard_task_conventional_m4", false).status.success());
+
     let output = run("standard_task_conventional_m4", true);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(

@@ -191,7 +191,7 @@ pub fn plan(experiment: &dyn Experiment, options: &RunOptions) -> Result<Plan> {
             && options.save_model.as_ref().is_none_or(|path| {
                 let file = saved_models::model_path(path, run, runs);
                 let seed = derive_seed(base_seed, run);
-                saved_models::holds_run(&file, experiment.name(), run, seed)
+                saved_models::contains_run(&file, experiment.name(), run, seed)
             })
     };
     let (skipped, todo): (Vec<u32>, Vec<u32>) = (0..runs)

@@ -85,10 +85,10 @@ pub fn save_run_model(
     Ok(file)
 }
 
-/// Tells whether `path` holds the saved model of run `run` (seed `seed`) of the experiment
-/// named `experiment`. A missing, unreadable or other run's file does not, so the run is
-/// done again and its model written over the file.
-pub fn holds_run(path: &Path, experiment: &str, run: u32, seed: u64) -> bool {
+/// Tells whether the file at `path` contains the saved model of run `run` (seed `seed`) of
+/// the experiment named `experiment`. A missing or unreadable file, or another run's model,
+/// does not, so the run is done again and its model written over the file.
+pub fn contains_run(path: &Path, experiment: &str, run: u32, seed: u64) -> bool {
     let Ok(model) = saved::load(path) else {
         return false;
     };
