@@ -246,10 +246,10 @@ fn evaluate_trained_automatizer_alone() {
     let _ = fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn evaluate_hierarchy_and_foreign_file() {
-    let dir = scratch("evaluate-h");
-    let output = run_saving("hierarchy_standard_m20", &dir, 1);
+/// Saves run 0 of the quick hierarchy experiment under `dir` and evaluates it on
+/// `sequences` fresh sequences; returns the evaluation's stdout.
+fn evaluate_quick_hierarchy(dir: &Path, sequences: &str) -> String {
+    let output = run_saving("hierarchy_standard_m20", dir, 1);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let model = dir.join("m.chunknet");
     let output = chunker(&[
@@ -257,10 +257,16 @@ fn evaluate_hierarchy_and_foreign_file() {
         "--model",
         model.to_str().unwrap(),
         "--sequences",
-        "50",
+        sequences,
     ]);
-    let stdout = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+#[test]
+fn evaluate_hierarchy_and_foreign_file() {
+    let dir = scratch("evaluate-h");
+    let stdout = evaluate_quick_hierarchy(&dir, "50");
     assert!(stdout.contains("of 50 sequences"), "{stdout}");
     assert!(stdout.contains("level 1"), "{stdout}");
 
@@ -272,29 +278,46 @@ fn evaluate_hierarchy_and_foreign_file() {
     let _ = fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn reproduce_saves_every_experiments_models() {
-    let dir = scratch("reproduce");
+/// Runs `reproduce --quick` on copies of the configs `names`, with every output folder and
+/// the notes file (`notes.md`) under `dir`, and `extra` arguments.
+fn reproduce_in(dir: &Path, names: &[&str], extra: &[&str]) -> Output {
     let experiments = dir.join("experiments");
     fs::create_dir_all(&experiments).unwrap();
-    for name in ["chunker_20step_best", "hierarchy_standard_m20"] {
+    for name in names {
         fs::copy(config(name), experiments.join(format!("{name}.toml"))).unwrap();
     }
     let folder = |name: &str| dir.join(name).to_string_lossy().into_owned();
-    let output = chunker(&[
+    let (experiments, data, figures, notes) = (
+        folder("experiments"),
+        folder("data"),
+        folder("figures"),
+        folder("notes.md"),
+    );
+    let mut args = vec![
         "reproduce",
         "--quick",
         "--experiments",
-        &folder("experiments"),
+        &experiments,
         "--data",
-        &folder("data"),
+        &data,
         "--figures",
-        &folder("figures"),
+        &figures,
         "--notes",
-        &folder("notes.md"),
-        "--save-models",
-        &folder("models"),
-    ]);
+        &notes,
+    ];
+    args.extend(extra);
+    chunker(&args)
+}
+
+#[test]
+fn reproduce_saves_every_experiments_models() {
+    let dir = scratch("reproduce");
+    let models = dir.join("models").to_string_lossy().into_owned();
+    let output = reproduce_in(
+        &dir,
+        &["chunker_20step_best", "hierarchy_standard_m20"],
+        &["--save-models", &models],
+    );
     assert!(output.status.success(), "{}", text(&output.stderr));
     for (name, runs) in [("chunker_20step_best", 17), ("hierarchy_standard_m20", 10)] {
         for run in 0..runs {
@@ -350,29 +373,10 @@ fn another_runs_model_is_replaced() {
 #[test]
 fn reproduce_rejects_notes_that_are_not_text() {
     let dir = scratch("notes");
-    let experiments = dir.join("experiments");
-    fs::create_dir_all(&experiments).unwrap();
-    fs::copy(
-        config("hierarchy_standard_m20"),
-        experiments.join("hierarchy_standard_m20.toml"),
-    )
-    .unwrap();
     let notes = dir.join("notes.md");
     let binary = [0x89, b'P', b'N', b'G', 0xff, 0xfe, 0x00];
     fs::write(&notes, binary).unwrap();
-    let folder = |name: &str| dir.join(name).to_string_lossy().into_owned();
-    let output = chunker(&[
-        "reproduce",
-        "--quick",
-        "--experiments",
-        &folder("experiments"),
-        "--data",
-        &folder("data"),
-        "--figures",
-        &folder("figures"),
-        "--notes",
-        &folder("notes.md"),
-    ]);
+    let output = reproduce_in(&dir, &["hierarchy_standard_m20"], &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("not UTF-8 text"));
     assert!(!dir.join("data").exists(), "no run started");
@@ -383,17 +387,7 @@ fn reproduce_rejects_notes_that_are_not_text() {
 #[test]
 fn evaluate_counts_only_the_sequences_judged() {
     let dir = scratch("evaluate-steps");
-    let output = run_saving("hierarchy_standard_m20", &dir, 1);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let model = dir.join("m.chunknet");
-    let output = chunker(&[
-        "evaluate",
-        "--model",
-        model.to_str().unwrap(),
-        "--sequences",
-        "3",
-    ]);
-    let stdout = text(&output.stdout);
+    let stdout = evaluate_quick_hierarchy(&dir, "3");
     // Three sequences of the lag-20 task are 63 steps.
     assert!(stdout.contains("inputs received of 63 steps"), "{stdout}");
     let _ = fs::remove_dir_all(&dir);

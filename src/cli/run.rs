@@ -33,7 +33,7 @@ pub struct RunArgs {
     /// PATH, for `chunker trace --model` and `chunker evaluate --model`. With more than one
     /// run, run N goes to PATH with `.runN` before its extension (a.chunknet becomes
     /// a.run0.chunknet, a.run1.chunknet, ...). A run already recorded whose model file is
-    /// missing, or holds another run's model, is run again; a diverged run saves no model.
+    /// missing, or contains another run's model, is run again; a diverged run saves no model.
     #[arg(long, value_name = "PATH")]
     pub save_model: Option<PathBuf>,
 
@@ -49,8 +49,8 @@ pub struct ExecutionArgs {
     pub jobs: Option<usize>,
 
     /// Smoke-test budgets of a few training sequences per run (the config's
-    /// `budget.quick`, 5 to 500 in the shipped configs); too few to reproduce the papers'
-    /// results.
+    /// `budget.quick`, 5 to 500 in the shipped configs). They are too few to reproduce the
+    /// papers' results.
     #[arg(long, conflicts_with = "full")]
     pub quick: bool,
 

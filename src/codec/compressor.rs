@@ -37,7 +37,7 @@
 //! Version 2 is written only when the stack started from a saved model
 //! (`chunker compress --model`). It inserts 8 bytes at offset 64: the CRC-32 of the model
 //! file and 4 reserved zero bytes. The word count is then at 72 and the payload at 80. A
-//! decoder needs the same model file, and the CRC tells it when it was given another.
+//! decoder needs the same model file, and the CRC shows when it has another.
 
 use std::path::Path;
 

@@ -53,13 +53,13 @@ pub struct RunReport {
     /// One row matching [`Experiment::summary_columns`].
     pub summary: Vec<Cell>,
     /// The trained system as it stood when the run ended, for `chunker run --save-model`.
-    /// Its metadata says what the experiment knows (e.g. `training_sequences`); the runner
-    /// adds the experiment's name, resolved config, run, seed and budget before saving.
+    /// The experiment fills its metadata (e.g. `training_sequences`), and the runner adds
+    /// the experiment's name, resolved config, run, seed and budget before saving.
     pub model: Option<SavedModel>,
 }
 
-/// The metadata every experiment puts in its [`RunReport::model`]: the training sequences
-/// done and whether the run solved its task.
+/// Returns the metadata every experiment puts in its [`RunReport::model`]: the training
+/// sequences done and whether the run solved its task.
 pub fn trained_metadata(sequences_trained: u64, solved: bool) -> toml::Table {
     let mut table = toml::Table::new();
     table.insert(

@@ -95,8 +95,8 @@ pub struct RunOptions {
     /// keeping and skipping the runs they hold.
     pub fresh: bool,
     /// Save each run's trained system under this path (see
-    /// [`saved_models::model_path`]). A recorded run whose model file is missing, or holds
-    /// another run's model, is run again to make it.
+    /// [`saved_models::model_path`]). A recorded run whose model file is missing, or
+    /// contains another run's model, is run again to make it.
     pub save_model: Option<PathBuf>,
 }
 
@@ -282,7 +282,7 @@ pub fn run_experiment(
     Ok((plan, outcome))
 }
 
-/// How one run ended.
+/// The end of one run.
 enum RunEnd {
     /// With the model file written, when one was asked for.
     Finished { saved: Option<PathBuf> },
@@ -290,7 +290,7 @@ enum RunEnd {
     Diverged(String),
 }
 
-/// Does one run, records it, and saves its model when `options.save_model` asks for it.
+/// Does one run, records it, and saves its model when `options.save_model` is set.
 fn run_one(
     experiment: &dyn Experiment,
     plan: &Plan,

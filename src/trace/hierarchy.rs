@@ -1,7 +1,7 @@
 //! Tracing the predictor hierarchy (Schmidhuber, Neural Computation 4(2), 1992; the
-//! "Standardaufgabe" of the 1993 habilitation thesis): a hierarchy fed its task's stream,
-//! training a hierarchy on the standard task with the papers' settings for
-//! `chunker trace --train`, and the standard stream written as bytes for the compressor.
+//! "Standardaufgabe" of the 1993 habilitation thesis). This file feeds a hierarchy its
+//! task's stream, trains one on the standard task with the papers' settings for
+//! `chunker trace --train`, and writes the standard stream as bytes for the compressor.
 
 use std::path::Path;
 

@@ -155,7 +155,7 @@ fn load_net(model: SavedModel, path: &Path) -> Result<LoadedModel> {
         .nets
         .into_iter()
         .next()
-        .expect("a decoded model holds at least one net")
+        .expect("a decoded model contains at least one net")
         .net;
     let feed = NetFeed::new(net, task, config.success.error_bound)
         .map_err(|e| malformed(path, e.to_string()))?;

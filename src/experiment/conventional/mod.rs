@@ -63,7 +63,7 @@ impl Conventional {
             .collect()
     }
 
-    /// The trained net as a saved model of kind [`ModelKind::Net`].
+    /// Returns the trained net as a saved model of kind [`ModelKind::Net`].
     fn model(&self, run: u32, trace: &Trace) -> SavedModel {
         let mut metadata = trained_metadata(trace.sequences_trained, trace.solved_at.is_some());
         metadata.insert("algorithm".into(), self.algorithm(run).name().into());
