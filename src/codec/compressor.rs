@@ -35,9 +35,10 @@
 //! | end - 4 | 4 | CRC-32 of everything before it |
 //!
 //! Version 2 is written only when the stack started from a saved model
-//! (`chunker compress --model`). It inserts 8 bytes at offset 64: the CRC-32 of the model
-//! file and 4 reserved zero bytes. The word count is then at 72 and the payload at 80. A
-//! decoder needs the same model file, and the CRC shows when it has another.
+//! (`chunker compress --model`). It inserts 8 bytes at offset 64: the CRC-32 that the model
+//! file stores of its contents (its last 4 bytes), and 4 reserved zero bytes. The word
+//! count is then at 72 and the payload at 80. A decoder needs the same model file, and the
+//! CRC shows when it has another.
 
 use std::path::Path;
 
