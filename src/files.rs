@@ -109,7 +109,8 @@ fn temporary_owner(name: &str) -> Option<u32> {
 }
 
 /// Checks, before any work starts, that [`write_atomic`] can put a file at `path`: the path
-/// is not a folder, and no part of its folder is a file. The folder may not exist yet.
+/// is not a folder, no part of its folder is a file, and the nearest existing folder takes
+/// a new file. The folder may not exist yet.
 ///
 /// # Errors
 /// [`Error::Io`] naming the path when it is a folder or lies under a file.
@@ -136,7 +137,23 @@ pub fn check_output_path(path: &Path) -> Result<()> {
         }
         folder = current.parent().filter(|p| !p.as_os_str().is_empty());
     }
-    Ok(())
+    // A device such as /dev/null is written in place, so only a file path needs a folder
+    // that takes new files.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Ok(());
+    }
+    probe_folder(folder.unwrap_or(Path::new("."))).map_err(|e| Error::io("write", path, e))
+}
+
+/// Creates and deletes a hidden file in `folder`, the nearest existing folder of an output
+/// path, to find a read-only or full file system before any work starts.
+fn probe_folder(folder: &Path) -> std::io::Result<()> {
+    let probe = folder.join(format!(".chunker-probe.{}.tmp", std::process::id()));
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    fs::remove_file(&probe)
 }
 
 /// Tells whether `a` and `b` name the same file, whether or not it exists yet: both are

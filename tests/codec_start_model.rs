@@ -232,3 +232,32 @@ fn wrong_model_and_overwriting_paths_are_rejected() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn unwritable_model_folder_fails_before_compressing() {
+    let dir = scratch("read-only");
+    let locked = dir.join("locked");
+    fs::create_dir_all(&locked).unwrap();
+    // Root ignores permission bits, so the folder is made immutable; where chattr is
+    // missing or not allowed, the check cannot be set up and the test ends here.
+    let immutable = Command::new("chattr").arg("+i").arg(&locked).status();
+    if !immutable.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: chattr +i is not available here");
+        let _ = fs::remove_dir_all(&dir);
+        return;
+    }
+    write_stream(&dir, "s.bin", "1");
+    let output = chunker(&[
+        "compress",
+        &path(&dir, "s.bin"),
+        "-o",
+        &path(&dir, "s.chz"),
+        "--save-model",
+        &path(&locked, "m.stack"),
+    ]);
+    let _ = Command::new("chattr").arg("-i").arg(&locked).status();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("m.stack"));
+    assert!(!dir.join("s.chz").exists(), "nothing is compressed first");
+    let _ = fs::remove_dir_all(&dir);
+}
