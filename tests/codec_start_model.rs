@@ -261,3 +261,33 @@ fn unwritable_model_folder_fails_before_compressing() {
     assert!(!dir.join("s.chz").exists(), "nothing is compressed first");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn time_code_flag_for_another_code_is_rejected() {
+    let dir = scratch("time-code");
+    fs::write(dir.join("in.txt"), b"abc").unwrap();
+    let input = path(&dir, "in.txt");
+    let output = path(&dir, "out.chz");
+    let cases: [&[&str]; 2] = [
+        &["--time-code-bits", "4"],
+        &["--time-code", "none", "--time-code-decay", "0.5"],
+    ];
+    for flags in cases {
+        let mut args = vec!["compress", input.as_str(), "-o", output.as_str()];
+        args.extend(flags);
+        let result = chunker(&args);
+        assert_eq!(result.status.code(), Some(2), "{flags:?}");
+        assert!(String::from_utf8_lossy(&result.stderr).contains("it applies only to"));
+    }
+    let mut args = vec!["compress", input.as_str(), "-o", output.as_str()];
+    args.extend([
+        "--time-code",
+        "binary",
+        "--time-code-bits",
+        "4",
+        "--hidden",
+        "4",
+    ]);
+    ok(&chunker(&args));
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -42,12 +42,14 @@ pub struct CompressArgs {
     /// (--time-code-bits counter units) or decaying (one unit, --time-code-decay per step).
     #[arg(long, value_parser = ["none", "binary", "decaying"], default_value = "decaying")]
     pub time_code: String,
-    /// Binary counter units of the binary time code, 1 to 32.
-    #[arg(long, default_value_t = 8)]
-    pub time_code_bits: usize,
-    /// Decay per step of the decaying time code, in (0, 1).
-    #[arg(long, default_value_t = 0.9)]
-    pub time_code_decay: f64,
+    /// Binary counter units of the binary time code, 1 to 32 [default: 8]; only with
+    /// `--time-code binary`.
+    #[arg(long)]
+    pub time_code_bits: Option<usize>,
+    /// Decay per step of the decaying time code, in (0, 1) [default: 0.9]; only with
+    /// `--time-code decaying`.
+    #[arg(long)]
+    pub time_code_decay: Option<f64>,
     /// Seed of the initial weights, 0 to 2^64 - 1 (stored in the file, so decompress needs
     /// no flag).
     #[arg(long, default_value_t = CodecConfig::default().seed)]
@@ -80,7 +82,42 @@ const SETTINGS: [&str; 9] = [
     "seed",
 ];
 
+/// Binary counter units of the binary time code when `--time-code-bits` is not given.
+const DEFAULT_TIME_CODE_BITS: usize = 8;
+/// Decay per step of the decaying time code when `--time-code-decay` is not given.
+const DEFAULT_TIME_CODE_DECAY: f64 = 0.9;
+
 impl CompressArgs {
+    /// Rejects a time-code parameter given for another time code, which would be ignored.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidValue`] naming the flag and the time code it needs.
+    fn check_time_code_flags(&self) -> Result<()> {
+        if self.time_code_bits.is_some() && self.time_code != "binary" {
+            return Err(crate::Error::invalid(
+                "--time-code-bits",
+                self.time_code_bits.unwrap_or_default(),
+                format!(
+                    "it applies only to --time-code binary, not {}; drop it or pass \
+                     --time-code binary",
+                    self.time_code
+                ),
+            ));
+        }
+        if self.time_code_decay.is_some() && self.time_code != "decaying" {
+            return Err(crate::Error::invalid(
+                "--time-code-decay",
+                self.time_code_decay.unwrap_or_default(),
+                format!(
+                    "it applies only to --time-code decaying, not {}; drop it or pass \
+                     --time-code decaying",
+                    self.time_code
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn config(&self) -> CodecConfig {
         CodecConfig {
             levels: self.levels,
@@ -91,10 +128,10 @@ impl CompressArgs {
             time_code: match self.time_code.as_str() {
                 "none" => TimeCode::None,
                 "binary" => TimeCode::Binary {
-                    bits: self.time_code_bits,
+                    bits: self.time_code_bits.unwrap_or(DEFAULT_TIME_CODE_BITS),
                 },
                 _ => TimeCode::Decaying {
-                    decay: self.time_code_decay,
+                    decay: self.time_code_decay.unwrap_or(DEFAULT_TIME_CODE_DECAY),
                 },
             },
             seed: self.seed,
@@ -103,6 +140,7 @@ impl CompressArgs {
 }
 
 pub fn run(args: CompressArgs) -> Result<()> {
+    args.check_time_code_flags()?;
     let start = args.model.as_deref().map(load_start_model).transpose()?;
     let config = start
         .as_ref()
