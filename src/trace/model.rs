@@ -174,9 +174,11 @@ fn load_net(model: SavedModel, path: &Path) -> Result<LoadedModel> {
 /// ", trained on N sequences (run R of EXPERIMENT)" from the metadata, as far as known.
 fn training_note(metadata: &toml::Table) -> String {
     let mut note = String::new();
+    // A negative count can only come from an edited file; it is left out, not printed.
     if let Some(sequences) = metadata
         .get("training_sequences")
         .and_then(toml::Value::as_integer)
+        .filter(|&sequences| sequences >= 0)
     {
         let plural = if sequences == 1 { "" } else { "s" };
         note.push_str(&format!(", trained on {sequences} sequence{plural}"));
