@@ -221,6 +221,7 @@ fn search_table_columns_align() {
         ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
+
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
@@ -229,6 +230,7 @@ fn search_table_columns_align() {
     for line in &lines[1..] {
         assert_eq!(line.len(), header.len(), "{line:?} in\n{text}");
     }
+
     // Every cell ends where its header ends.
     let header_ends: Vec<usize> = header
         .char_indices()

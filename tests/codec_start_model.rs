@@ -238,8 +238,8 @@ fn unwritable_model_folder_fails_before_compressing() {
     let dir = scratch("read-only");
     let locked = dir.join("locked");
     fs::create_dir_all(&locked).unwrap();
-    // Root ignores permission bits, so the folder is made immutable; where chattr is
-    // missing or not allowed, the check cannot be set up and the test ends here.
+    // Root ignores permission bits, so the folder is made immutable. Where chattr is
+    // missing or not allowed, the case cannot be set up and the test ends here.
     let immutable = Command::new("chattr").arg("+i").arg(&locked).status();
     if !immutable.is_ok_and(|s| s.success()) {
         eprintln!("skipped: chattr +i is not available here");

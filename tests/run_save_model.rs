@@ -23,21 +23,20 @@ fn config(name: &str) -> String {
 
 /// Runs `name` with the quick budget and `runs` runs, saving models to `dir/m.chunknet`.
 fn run_saving(name: &str, dir: &Path, runs: u32) -> Output {
-    let out = dir.join("data");
-    let model = dir.join("m.chunknet");
-    chunker(&[
-        "run",
-        &config(name),
-        "--quick",
-        "--runs",
-        &runs.to_string(),
-        "--jobs",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-        "--save-model",
-        model.to_str().unwrap(),
-    ])
+    let runs = runs.to_string();
+    let budget = ["--quick", "--runs", runs.as_str(), "--jobs", "1"];
+    run_to(name, &dir.join("data"), &dir.join("m.chunknet"), &budget)
+}
+
+/// Runs the config `name` with the flags `budget`, records to `out` and saves models to
+/// `model`.
+fn run_to(name: &str, out: &Path, model: &Path, budget: &[&str]) -> Output {
+    let config = config(name);
+    let mut args = vec!["run", config.as_str()];
+    args.extend(budget);
+    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend(["--save-model", model.to_str().unwrap()]);
+    chunker(&args)
 }
 
 /// Trains the experiment's run `run` in this process and returns its model.
@@ -178,17 +177,12 @@ fn unwritable_model_path_fails_early() {
     fs::write(&file, b"x").unwrap();
     let out = dir.join("data");
     let model = file.join("m.chunknet");
-    let output = chunker(&[
-        "run",
-        &config("hierarchy_standard_m20"),
-        "--quick",
-        "--runs",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-        "--save-model",
-        model.to_str().unwrap(),
-    ]);
+    let output = run_to(
+        "hierarchy_standard_m20",
+        &out,
+        &model,
+        &["--quick", "--runs", "1"],
+    );
     assert!(!output.status.success());
     let stderr = text(&output.stderr);
     assert!(stderr.contains("a-file"), "{stderr}");
@@ -203,16 +197,7 @@ fn evaluate_trained_automatizer_alone() {
     let model = dir.join("best.chunknet");
     // The default budget stops once a frozen check of A passes (run 0: about 2,400
     // sequences, a fraction of a second).
-    let output = chunker(&[
-        "run",
-        &config("chunker_20step_best"),
-        "--runs",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-        "--save-model",
-        model.to_str().unwrap(),
-    ]);
+    let output = run_to("chunker_20step_best", &out, &model, &["--runs", "1"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let before = saved::load(&model).unwrap();
 

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use super::hierarchy::level_role;
 use super::{ModelKind, SavedModel, SavedNet, decode};
-use crate::codec::checksum::crc32;
 use crate::codec::{CodecConfig, PredictorStack, StartModel};
 use crate::compression::TimeCode;
 use crate::error::{Error, Result};
@@ -99,6 +98,7 @@ fn settings_from_table(table: &toml::Table) -> std::result::Result<CodecConfig, 
 pub fn load_start_model(path: &Path) -> Result<StartModel> {
     let bytes = files::read(path)?;
     let model = decode(&bytes, path)?;
+
     let malformed = |message: String| Error::Malformed {
         path: path.to_path_buf(),
         message,
@@ -110,23 +110,28 @@ pub fn load_start_model(path: &Path) -> Result<StartModel> {
             model.kind.name()
         )));
     }
+
     let table = model
         .metadata
         .get("codec")
         .and_then(toml::Value::as_table)
         .ok_or_else(|| malformed("metadata has no `codec` table".into()))?;
     let config = settings_from_table(table).map_err(malformed)?;
+
     let nets: Vec<_> = model.nets.into_iter().map(|saved| saved.net).collect();
     // Building a stack checks the settings and every net's shape against them.
     PredictorStack::from_nets(config.stack_config(), nets.clone())
         .map_err(|e| malformed(format!("the nets do not fit the saved settings: {e}")))?;
+
     // The file ends with the CRC-32 of everything before it, which decoding checked. That
-    // stored value identifies the model; a CRC over the whole file, trailer included,
+    // stored value identifies the model. A CRC over the whole file, trailer included,
     // would be the same constant for every file.
-    let stored = bytes.len() - 4;
+    let trailer: [u8; 4] = bytes[bytes.len() - 4..]
+        .try_into()
+        .expect("a decoded model ends with its 4-byte checksum");
     Ok(StartModel {
         config,
         nets,
-        checksum: crc32(&bytes[..stored]),
+        checksum: u32::from_le_bytes(trailer),
     })
 }

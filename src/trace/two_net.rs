@@ -107,6 +107,7 @@ impl Traced for TwoNetFeed {
         if !loss.is_finite() {
             return Err(diverged("automatizer", loss));
         }
+
         let passed_up =
             judgement.surprised || (step.first && self.config.collapse.pass_sequence_starts);
         let chunker_surprised = passed_up && self.chunker_surprised();
@@ -115,6 +116,7 @@ impl Traced for TwoNetFeed {
         {
             return Err(diverged("chunker", tick.loss));
         }
+
         let mut record = StepRecord {
             ticked: vec![true],
             unexpected: vec![passed_up],
